@@ -1,0 +1,114 @@
+"""What every command shares: error handling, LANG=VALUE options, progress, output writing.
+
+The CLI is the only place that prints or exits. Each command is registered through ``command``,
+which turns the package's errors into one line on stderr and exit code 2 (usage/input) or 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import typer
+
+from translate.errors import TarjamaError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"tarjama: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def command(group: typer.Typer, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register ``fn`` on ``group`` with the package's error handling around it."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            except TarjamaError as e:
+                raise fail(str(e), e.exit_code) from None
+            except KeyboardInterrupt:
+                raise fail("interrupted", 130) from None
+            except BrokenPipeError:
+                # `tarjama ... | head` closed its end: not an error of ours
+                raise typer.Exit(0) from None
+
+        group.command(name, **kwargs)(wrapper)
+        return fn
+
+    return decorate
+
+
+def parse_assignments(values: list[str] | None, option: str) -> dict[str, str]:
+    """Parse repeated ``KEY=VALUE`` options (``--model en=DIR``) into a dict."""
+    out: dict[str, str] = {}
+    for v in values or []:
+        key, sep, val = v.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise UsageError(f"{option} expects KEY=VALUE, got {v!r}")
+        out[key.strip()] = val.strip()
+    return out
+
+
+def parse_list(value: str, option: str, allowed: set[str] | None = None) -> list[str]:
+    items = [x.strip() for x in value.split(",") if x.strip()]
+    if not items:
+        raise UsageError(f"{option} needs at least one value")
+    if allowed is not None:
+        bad = [x for x in items if x not in allowed]
+        if bad:
+            raise UsageError(f"{option}: unknown value(s) {', '.join(bad)}; "
+                             f"choose from {', '.join(sorted(allowed))}")
+    return items
+
+
+class Progress:
+    """A rich progress bar on stderr, silent when quiet or when stderr is not a terminal."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    @contextmanager
+    def running(self) -> Iterator[Progress]:
+        if not self.enabled:
+            yield self
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
+        with RichProgress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True,
+        ) as bar:
+            self._bar = bar
+            yield self
+        self._bar = None
+
+    def callback(self, label: str) -> Callable[[int, int], None]:
+        """A ``(done, total)`` callback the library calls as work advances."""
+
+        def update(done: int, total: int) -> None:
+            if self._bar is None:
+                return
+            if label not in self._tasks:
+                self._tasks[label] = self._bar.add_task(label, total=total)
+            self._bar.update(self._tasks[label], completed=done, total=total)
+
+        return update

@@ -1,0 +1,85 @@
+"""The transformers backend: MarianMTModel.generate with beam search, as the docs show it.
+
+Loading is safe: the Marian classes are named explicitly (no Auto* with remote code), and
+safetensors weights are preferred when the directory has them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from translate.engines.base import Engine, Hypothesis
+from translate.errors import UsageError
+
+
+def pick_device(requested: str) -> str:
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda: no CUDA device is available to torch")
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
+    return requested
+
+
+class TransformersEngine(Engine):
+    backend = "transformers"
+
+    def _load(self) -> None:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        if self.options.threads:
+            torch.set_num_threads(self.options.threads)
+        self.device = pick_device(self.options.device)
+        path = self.ref.path
+        with warnings.catch_warnings():
+            # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
+            warnings.simplefilter("ignore")
+            self.tokenizer: Any = MarianTokenizer.from_pretrained(str(path))
+            self.model: Any = MarianMTModel.from_pretrained(
+                str(path),
+                use_safetensors=(path / "model.safetensors").is_file(),
+                trust_remote_code=False,
+            )
+        self.model.to(self.device).eval()
+        self._eos = self.tokenizer.eos_token_id
+        self._pad = self.tokenizer.pad_token_id
+
+    def _generate(self, batch: list[str]) -> list[Hypothesis]:
+        import torch
+
+        enc = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=False)
+        enc = {k: v.to(self.device) for k, v in enc.items()}
+        src_len = int(enc["attention_mask"].sum(dim=1).max())
+        limit = self.options.max_new_tokens(src_len)
+        kwargs: dict[str, Any] = {
+            "num_beams": self.options.beam,
+            "max_new_tokens": limit,
+            "max_length": None,
+            # opus-mt's generation_config forces </s> at the length limit, which would make a
+            # cut-off hypothesis look finished; without it a cut is visible (and flagged), and
+            # the output equals CTranslate2's, which never forces an end token.
+            "forced_eos_token_id": None,
+        }
+        if self.options.min_decoding_length:
+            kwargs["min_new_tokens"] = self.options.min_decoding_length
+        if self.options.no_repeat_ngram_size:
+            kwargs["no_repeat_ngram_size"] = self.options.no_repeat_ngram_size
+        if self.options.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = self.options.repetition_penalty
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+        texts = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        hyps = []
+        for row, text in zip(out.tolist(), texts, strict=True):
+            body = row[1:]  # drop the decoder start token
+            ended = self._eos in body
+            n = body.index(self._eos) if ended else len([t for t in body if t != self._pad])
+            # No end-of-sentence within the budget: the decoder was cut off, not finished.
+            hyps.append(Hypothesis(text=text.strip(), hit_limit=not ended and n >= limit,
+                                   tokens=n))
+        return hyps

@@ -1,0 +1,5 @@
+"""Models: where they come from (``store``) and fixture models built offline (``fixture``).
+
+Kept import-light on purpose: the CLI imports this package for ``--help``, so nothing here
+pulls in torch, transformers or ctranslate2; the submodules import them inside functions.
+"""

@@ -1,0 +1,149 @@
+"""One article through the stages: segment → translate (per target language) → check.
+
+Everything the article needs from one model is sent in one ``translate`` call, so batching spans
+the whole article (and, in ``translate_articles``, many articles); each model is loaded once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from translate.article import Article, Flag, Sentence, Translation
+from translate.engines import load_engine
+from translate.engines.base import DecodeOptions, Engine, Hypothesis
+from translate.errors import RuntimeFailure, UsageError
+from translate.models.store import DEFAULT_MODELS
+
+SUPPORTED_TARGETS = ("en", "ru")
+ProgressFactory = Callable[[str], Callable[[int, int], None]]
+
+
+@dataclass
+class Plan:
+    """Which model translates into which language, and how (direct or through a pivot)."""
+
+    targets: list[str]
+    models: dict[tuple[str, str], str]  # (src, tgt) → model spec
+    via: str | None = None  # pivot language for targets other than itself
+    backend: str = "auto"
+    options: DecodeOptions = field(default_factory=DecodeOptions)
+
+    def route(self, target: str) -> list[tuple[str, str]]:
+        """The legs from Arabic to ``target``: [("ar","en")] or [("ar","en"),("en","ru")]."""
+        if self.via and target != self.via:
+            return [("ar", self.via), (self.via, target)]
+        return [("ar", target)]
+
+    def legs(self) -> list[tuple[str, str]]:
+        return list(dict.fromkeys(leg for t in self.targets for leg in self.route(t)))
+
+
+def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | None = None,
+              backend: str = "auto", options: DecodeOptions | None = None) -> Plan:
+    """Build a plan from ``--to``, ``--model LANG=SPEC`` (or ``SRC-TGT=SPEC``) and ``--via``."""
+    models = dict(DEFAULT_MODELS)
+    for key, spec in overrides.items():
+        src, _, tgt = key.partition("-") if "-" in key else ("ar", "", key)
+        if not src or not tgt:
+            raise UsageError(f"--model key {key!r}: use LANG (from Arabic) or SRC-TGT")
+        models[(src, tgt)] = spec
+    if via is not None and via not in targets and via != "en":
+        raise UsageError(f"--via {via}: only 'en' is supported as a pivot")
+    plan = Plan(list(targets), {}, via, backend, options or DecodeOptions())
+    for leg in plan.legs():
+        if leg not in models:
+            raise UsageError(f"no model for {leg[0]}→{leg[1]}; pass --model {leg[0]}-{leg[1]}=ID")
+        plan.models[leg] = models[leg]
+    return plan
+
+
+def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
+    """Load each model the plan needs exactly once."""
+    return {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
+                             options=plan.options) for leg in plan.legs()}
+
+
+def translate_articles(articles: Sequence[Article], plan: Plan,
+                       engines: dict[tuple[str, str], Engine], *,
+                       progress: ProgressFactory | None = None, checks: bool = True,
+                       strict: bool = False) -> list[Article]:
+    """Translate every sentence of every article into every target; attach the results."""
+    sentences = [s for a in articles for s in a.sentences()]
+    units = [u for s in sentences for u in s.units()]
+    started = time.perf_counter()
+    per_target: dict[str, list[Hypothesis]] = {}
+    cache: dict[tuple[str, str], list[Hypothesis]] = {}
+    for target in plan.targets:
+        hyps: list[Hypothesis] = []
+        inputs = units
+        for leg in plan.route(target):
+            if leg not in cache:
+                label = f"{leg[0]}→{leg[1]}"
+                cb = progress(label) if progress else None
+                cache[leg] = engines[leg].translate_detailed(inputs, cb)
+            hyps = _carry_errors(hyps, cache[leg])
+            inputs = [h.text for h in cache[leg]]
+        per_target[target] = hyps
+    elapsed = time.perf_counter() - started
+    for target, hyps in per_target.items():
+        _attach(sentences, hyps, target, checks)
+    if strict:
+        bad = [(s.id, t.error) for s in sentences for t in s.translations.values() if t.error]
+        if bad:
+            raise RuntimeFailure(f"{len(bad)} segment(s) failed (--strict); first {bad[0][0]}: "
+                                 f"{bad[0][1]}")
+    meta = _run_meta(plan, engines, elapsed)
+    for a in articles:
+        a.meta.update(meta)
+    return list(articles)
+
+
+def _carry_errors(previous: list[Hypothesis], current: list[Hypothesis]) -> list[Hypothesis]:
+    """On a pivot, an error or a hit limit on the first leg stays visible on the second."""
+    if not previous:
+        return current
+    out = []
+    for p, c in zip(previous, current, strict=True):
+        err = p.error or c.error
+        out.append(Hypothesis(c.text if err is None else "", p.hit_limit or c.hit_limit,
+                              c.tokens, err))
+    return out
+
+
+def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks: bool) -> None:
+    it = iter(hyps)
+    for s in sentences:
+        parts = [next(it) for _ in s.units()]
+        errors = [p.error for p in parts if p.error]
+        t = Translation(
+            text=" ".join(p.text for p in parts if p.text),
+            hit_limit=any(p.hit_limit for p in parts),
+            error="; ".join(errors) if errors else None,
+        )
+        if checks and t.error is None:
+            t.flags = run_checks(s.text, t.text, lang, t.hit_limit)
+        s.translations[lang] = t
+
+
+def run_checks(source: str, translation: str, lang: str, hit_limit: bool) -> list[Flag]:
+    from translate.checks import run_checks as _run
+
+    return _run(source, translation, lang, hit_limit=hit_limit)
+
+
+def _run_meta(plan: Plan, engines: dict[tuple[str, str], Engine], elapsed: float) -> dict:
+    return {
+        "models": {f"{s}-{t}": e.model_id for (s, t), e in engines.items()},
+        "backend": sorted({e.backend for e in engines.values()}),
+        "beam": plan.options.beam,
+        "via": plan.via,
+        "translated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "timings": {
+            "load_seconds": {f"{s}-{t}": round(e.stats.load_seconds, 3)
+                             for (s, t), e in engines.items()},
+            "translate_seconds": round(elapsed, 3),
+        },
+    }
