@@ -88,6 +88,8 @@ def safe_name(stem: str) -> str:
     """A file name derived from input that cannot escape its output directory."""
     name = Path(stem).name.replace("..", "_")
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("._")
+    # File systems cap a name at 255 bytes; leave room for ".en.markdown" and a temp prefix.
+    name = name.encode("utf-8")[:200].decode("utf-8", errors="ignore").rstrip("._")
     if not name:
         raise UsageError(f"cannot derive an output file name from {stem!r}")
     return name

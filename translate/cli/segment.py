@@ -10,6 +10,7 @@ import typer
 
 from translate.cli import app
 from translate.cli.common import command
+from translate.readers import InputFormat
 
 
 class SegmentFormat(str, Enum):
@@ -20,7 +21,7 @@ class SegmentFormat(str, Enum):
 @command(app, "segment")
 def segment(
     article: Annotated[str, typer.Argument(
-        help="Arabic article (UTF-8 text file), or - for stdin.")],
+        help="Arabic article (text, HTML or Markdown), or - for stdin.")],
     fmt: Annotated[SegmentFormat, typer.Option(
         "--format", "-f", help="json: blocks, sentences, chunks and the normalisation record; "
         "text: one segment a line as ID<TAB>ROLE<TAB>TEXT.")] = SegmentFormat.json,
@@ -29,6 +30,16 @@ def segment(
     model: Annotated[str | None, typer.Option(
         help="Count tokens with this model's source.spm (a model directory, or a hub id "
         "already on disk) instead of the conservative estimate.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")
+    ] = None,
+    input_format: Annotated[InputFormat, typer.Option(
+        "--input-format", help="auto | text | html | markdown.")] = InputFormat.auto,
+    from_lang: Annotated[str, typer.Option(
+        "--from", help="Source language; anything but ar skips the is-it-Arabic check.")
+    ] = "ar",
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Report how the input was read (format, encoding).")] = False,
 ) -> None:
     """Segment an article: normalise it, give each block a role, split sentences and chunks.
 
@@ -41,18 +52,22 @@ def segment(
       tarjama segment article.ar.txt --format text --max-tokens 200
 
       cat article.ar.txt | tarjama segment - --model models/opus-mt-ar-en
+
+      tarjama segment saved-page.html --encoding windows-1256 --verbose
     """
-    from translate.errors import InputError
-    from translate.fsio import read_text
+    from translate.readers import read_article
     from translate.segment import segment_text
     from translate.segment.chunk import spm_counter
 
-    text = read_text(article)
-    name = "stdin" if article == "-" else article
-    if not text.strip():
-        raise InputError(f"{name}: the article is empty")
+    source_text = read_article(article, encoding=encoding, fmt=input_format,
+                               source_lang=from_lang)
+    if verbose:
+        typer.echo(f"tarjama: read {source_text.summary()}", err=True)
     count = spm_counter(model) if model else None
-    art = segment_text(text, source=name, count_tokens=count, max_tokens=max_tokens)
+    art = segment_text(source_text.text, source=source_text.source, count_tokens=count,
+                       max_tokens=max_tokens)
+    art.notes["input"] = source_text.to_dict()
+    art.lang = from_lang
     if model:
         art.meta["tokenizer"] = model
     if fmt is SegmentFormat.json:

@@ -9,12 +9,14 @@ import typer
 
 from translate.cli import app
 from translate.cli.common import Progress, command, parse_assignments, parse_list
-from translate.errors import InputError, UsageError
+from translate.errors import UsageError
+from translate.readers import InputFormat
 
 
 @command(app, "translate")
 def translate_command(
-    article: Annotated[str, typer.Argument(help="Arabic article (UTF-8 text), or - for stdin.")],
+    article: Annotated[str, typer.Argument(
+        help="Arabic article (text, HTML or Markdown), or - for stdin.")],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "en,ru",
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m", metavar="LANG=ID_OR_PATH",
@@ -50,6 +52,16 @@ def translate_command(
     checks: Annotated[bool, typer.Option(help="Run the segment QA checks.")] = True,
     strict: Annotated[bool, typer.Option(help="Fail if any segment fails to translate.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    encoding: Annotated[str | None, typer.Option(
+        help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")
+    ] = None,
+    input_format: Annotated[InputFormat, typer.Option(
+        "--input-format", help="auto | text | html | markdown.")] = InputFormat.auto,
+    from_lang: Annotated[str, typer.Option(
+        "--from", help="Source language; anything but ar skips the is-it-Arabic check.")
+    ] = "ar",
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Report how the input was read (format, encoding).")] = False,
 ) -> None:
     """Translate an Arabic news article into English and Russian.
 
@@ -66,10 +78,12 @@ def translate_command(
       tarjama translate article.ar.txt -f html -o article.html --model en=DIR --model ru=DIR
 
       cat article.ar.txt | tarjama translate - --to ru --via en
+
+      tarjama translate saved-page.html --encoding windows-1256 --verbose --to en
     """
     from translate.engines.base import DecodeOptions
-    from translate.fsio import read_text
     from translate.pipeline import SUPPORTED_TARGETS, load_engines, make_plan, translate_articles
+    from translate.readers import read_article
     from translate.render import get_renderer
     from translate.segment import segment_text
 
@@ -82,9 +96,10 @@ def translate_command(
     for path in outputs.values():  # refuse before hours of work, not after
         if path is not None:
             check_writable(path, force)
-    text = read_text(article)
-    if not text.strip():
-        raise InputError(f"{article}: the article is empty")
+    source_text = read_article(article, encoding=encoding, fmt=input_format,
+                               source_lang=from_lang)
+    if verbose:
+        typer.echo(f"tarjama: read {source_text.summary()}", err=True)
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                             device=device, threads=threads, inter_threads=inter_threads,
                             batch_tokens=batch_tokens, compute_type=compute_type)
@@ -98,9 +113,10 @@ def translate_command(
         for engine in engines.values():
             engine.cache = shared
     sources = [e for (src, _), e in engines.items() if src == "ar"]
-    art = segment_text(text, source=name,
+    art = segment_text(source_text.text, source=name,
                        count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
                        max_tokens=max_tokens)
+    art.notes["input"] = source_text.to_dict()
     progress = Progress(quiet)
     with progress.running():
         translate_articles([art], plan, engines, progress=progress.callback, checks=checks,
@@ -128,7 +144,7 @@ def plan_outputs(renderer, targets: list[str], output: Path | None,
 
 def _stem(name: str) -> str:
     stem = name
-    for suffix in (".txt", ".md", ".html", ".htm"):
+    for suffix in (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"):
         stem = stem.removesuffix(suffix)
     return stem.removesuffix(".ar") or "article"
 
