@@ -335,3 +335,16 @@ def test_cli_counts_tokens_with_the_model_source_spm(tmp_path: Path) -> None:
               for c in s.get("chunks", [])]
     assert chunks, "a 40-token limit must cut the seed's long sentences"
     assert all(len(sp.encode(c)) + 1 <= 40 for c in chunks)
+
+
+@pytest.mark.parametrize(
+    "markup, roles",
+    [(False, ["title", "heading", "paragraph", "paragraph"]),
+     (True, ["title", "paragraph", "paragraph", "paragraph"])],
+    ids=["plain-text-guesses-heading", "markup-trusts-markers"],
+)
+def test_markup_input_takes_headings_from_markers_only(markup, roles):
+    text = ("# لافروف يلتقي وزراء الساحل\n\nالقاهرة - أخبار الشرق\n\n"
+            "وقّعت روسيا ومصر اتفاقية جديدة اليوم.\n\nوجرى التوقيع في القاهرة.")
+    art = segment_text(text, markup=markup)
+    assert [b.role.value for b in art.blocks] == roles

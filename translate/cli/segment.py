@@ -65,6 +65,7 @@ def segment(
         typer.echo(f"tarjama: read {source_text.summary()}", err=True)
     count = spm_counter(model) if model else None
     art = segment_text(source_text.text, source=source_text.source, count_tokens=count,
+                       markup=source_text.format != "text",
                        max_tokens=max_tokens)
     art.notes["input"] = source_text.to_dict()
     art.lang = from_lang

@@ -113,7 +113,7 @@ def translate_command(
         for engine in engines.values():
             engine.cache = shared
     sources = [e for (src, _), e in engines.items() if src == "ar"]
-    art = segment_text(source_text.text, source=name,
+    art = segment_text(source_text.text, source=name, markup=source_text.format != "text",
                        count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
                        max_tokens=max_tokens)
     art.notes["input"] = source_text.to_dict()

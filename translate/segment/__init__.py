@@ -33,19 +33,21 @@ def segment_text(
     source: str = "-",
     count_tokens: Callable[[str], int] | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    markup: bool = False,
 ) -> Article:
     """Normalise, split and label ``text``; raise InputError when nothing is left to segment.
 
     ``count_tokens`` is the model's tokenizer (end-of-sentence included); without one, the
     conservative ``estimate_tokens`` decides which sentences are cut into chunks of at most
-    ``max_tokens``.
+    ``max_tokens``. ``markup``: headings and list items come from the text's Markdown markers
+    only (input read from HTML or Markdown), not guessed from line shapes.
     """
     count = count_tokens or estimate_tokens
     norm = normalise(text)
     raws = split_blocks(norm.text)
     if not raws:
         raise InputError(f"{source}: the article is empty")
-    roled = assign_roles(raws)
+    roled = assign_roles(raws, markup=markup)
     markers = sum(1 for r in raws if r.marker)
     if markers:  # the role keeps what the marker said; the renderer writes its own marker
         norm.changes.append(Change("stripped_markdown_marker", markers,

@@ -226,8 +226,13 @@ def is_credit_line(text: str) -> bool:
 # --- roles ------------------------------------------------------------------------------------
 
 
-def assign_roles(blocks: list[RawBlock]) -> list[Roled]:
-    """Give every block a role, looking at its neighbours where the line alone is ambiguous."""
+def assign_roles(blocks: list[RawBlock], *, markup: bool = False) -> list[Roled]:
+    """Give every block a role, looking at its neighbours where the line alone is ambiguous.
+
+    ``markup``: the text came from HTML or Markdown, whose own markers already say what is a
+    heading or a list item; then those roles are not guessed from the shape of a line (a short
+    paragraph that the page marks as a paragraph stays one).
+    """
     n = len(blocks)
     roles: list[Role | None] = [b.explicit for b in blocks]
     languages: list[list[str]] = [[] for _ in blocks]
@@ -242,7 +247,7 @@ def assign_roles(blocks: list[RawBlock]) -> list[Roled]:
             roles[i] = Role.DATELINE
         elif is_credit_line(text):
             roles[i] = Role.CREDIT
-        elif _SEMICOLON_END.search(text):
+        elif not markup and _SEMICOLON_END.search(text):
             # Arabic lists end each item with "؛"; the last item often ends with "." and stays
             # a paragraph, which is also how it reads.
             roles[i] = Role.LIST_ITEM
@@ -274,7 +279,8 @@ def assign_roles(blocks: list[RawBlock]) -> list[Roled]:
         j = k
         while j < len(body) and loose[body[j]]:
             j += 1
-        if k > 0 and j < len(body) and roles[body[k - 1]] is roles[body[j]] is Role.LIST_ITEM:
+        if (not markup and k > 0 and j < len(body)
+                and roles[body[k - 1]] is roles[body[j]] is Role.LIST_ITEM):
             for i in body[k:j]:
                 roles[i], loose[i] = Role.LIST_ITEM, False
         k = j
@@ -296,7 +302,8 @@ def assign_roles(blocks: list[RawBlock]) -> list[Roled]:
     for i in reversed(body):
         if roles[i] is None:
             text = texts[i]
-            intro = is_short(text) and (is_unpunctuated(text) or _final(text) in ":：")
+            intro = not markup and is_short(text) and (
+                is_unpunctuated(text) or _final(text) in ":：")
             if intro and following in (Role.PARAGRAPH, Role.LIST_ITEM, Role.HEADING):
                 roles[i] = Role.HEADING
             else:
