@@ -77,6 +77,9 @@ def fixture_overfit(
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
                                                     "pair is reproduced).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
+    source_lang: Annotated[str, typer.Option(help="Language of the TSV's first column.")] = "ar",
+    target_lang: Annotated[str | None, typer.Option(
+        help="Language of the second column (default: guessed from its script).")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing model directory.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -93,7 +96,8 @@ def fixture_overfit(
     progress = Progress(quiet)
     with progress.running():
         report = train_overfit(read_pairs_tsv(pairs), out, steps=steps, seed=seed, force=force,
-                               progress=progress.callback("training"))
+                               progress=progress.callback("training"),
+                               source_lang=source_lang, target_lang=target_lang)
     typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
 

@@ -1,0 +1,63 @@
+"""Shared fixtures: the pair files, overfit fixture models built from them, ../shared.
+
+The overfit models are trained once and kept in pytest's cache directory under a key made of
+the pair file's bytes, the builder's fingerprint (its version and a hash of its code) and the
+build settings, so a second test run loads them instantly and a change to either the pairs or
+the builder retrains them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translate.models.fixture import LAYOUT, builder_fingerprint, read_pairs_tsv, train_overfit
+
+DATA = Path(__file__).resolve().parent / "data"
+PAIR_FILES = {"en": DATA / "pairs.ar-en.tsv", "ru": DATA / "pairs.ar-ru.tsv"}
+SEED = 0
+
+
+@pytest.fixture(scope="session")
+def fixture_pairs() -> dict[str, list[tuple[str, str]]]:
+    """{"en": [(arabic, english), ...], "ru": [(arabic, russian), ...]} from tests/data."""
+    return {lang: read_pairs_tsv(path) for lang, path in PAIR_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def fixture_models(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_pairs: dict[str, list[tuple[str, str]]],
+) -> dict[str, Path]:
+    """{"en": DIR, "ru": DIR}: opus-mt-layout models that reproduce the pair files exactly."""
+    cache = getattr(request.config, "cache", None)  # absent under `-p no:cacheprovider`
+    root = (
+        cache.mkdir("tarjama-fixtures")
+        if cache is not None
+        else tmp_path_factory.mktemp("tarjama-fixtures")
+    )
+    models = {}
+    for lang, path in PAIR_FILES.items():
+        key = hashlib.sha256(
+            b"\0".join([path.read_bytes(), f"{builder_fingerprint()}:{SEED}:ar-{lang}".encode()])
+        ).hexdigest()[:16]
+        out = root / f"ar-{lang}-{key}"
+        if not all((out / name).is_file() for name in LAYOUT):
+            for stale in root.glob(f"ar-{lang}-*"):  # builds for older pairs or builders
+                shutil.rmtree(stale, ignore_errors=True)
+            train_overfit(fixture_pairs[lang], out, seed=SEED, force=True, target_lang=lang)
+        models[lang] = out
+    return models
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ``shared`` folder beside the repository (data, docs); skips when it is absent."""
+    path = Path(__file__).resolve().parents[2] / "shared"
+    if not path.is_dir():
+        pytest.skip("needs ../shared beside the repository (a plain clone has none)")
+    return path
