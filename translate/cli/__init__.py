@@ -41,6 +41,7 @@ from translate.cli import segment as _segment  # noqa: E402,F401
 from translate.cli import translate_cmd as _translate  # noqa: E402,F401
 from translate.cli import models as _models  # noqa: E402,F401
 from translate.cli import align as _align  # noqa: E402,F401
+from translate.cli import corpus as _corpus  # noqa: E402,F401
 from translate.cli import score as _score  # noqa: E402,F401
 
 

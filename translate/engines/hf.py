@@ -31,6 +31,12 @@ class TransformersEngine(Engine):
     def _load(self) -> None:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        # Library code does not print: transformers' "Loading weights" bar and its advice go
+        # through its own logger, which the CLI's progress display would be garbled by.
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
 
         if self.options.threads:
             torch.set_num_threads(self.options.threads)
