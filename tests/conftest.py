@@ -61,3 +61,19 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip("needs ../shared beside the repository (a plain clone has none)")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_model_store(tmp_path_factory: pytest.TempPathFactory):
+    """Conversions made by `--backend auto` go to a per-session store, never the user's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TARJAMA_MODELS", str(tmp_path_factory.mktemp("tarjama-store")))
+    mp.setenv("HF_HUB_OFFLINE", "1")  # no test may reach for the hub
+    yield
+    mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets an empty translation cache: no test can pass on another's results."""
+    monkeypatch.setenv("TARJAMA_CACHE", str(tmp_path / "tarjama-cache.sqlite"))

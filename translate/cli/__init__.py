@@ -40,6 +40,9 @@ def _root(
 from translate.cli import segment as _segment  # noqa: E402,F401
 from translate.cli import translate_cmd as _translate  # noqa: E402,F401
 from translate.cli import models as _models  # noqa: E402,F401
+from translate.cli import convert as _convert  # noqa: E402,F401  (registers on models_app)
+from translate.cli import cache as _cache  # noqa: E402,F401
+from translate.cli import bench as _bench  # noqa: E402,F401
 from translate.cli import align as _align  # noqa: E402,F401
 from translate.cli import corpus as _corpus  # noqa: E402,F401
 from translate.cli import score as _score  # noqa: E402,F401

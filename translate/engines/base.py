@@ -184,7 +184,8 @@ class Engine(ABC):
         batches: list[list[int]] = []
         current: list[int] = []
         for i in order:
-            width = max([lengths[j] for j in current] + [lengths[i]])
+            # Longest first, so a batch's padded width is its first item's length.
+            width = lengths[current[0]] if current else lengths[i]
             over_tokens = self.options.batch_tokens and width * (len(current) + 1) > \
                 self.options.batch_tokens
             if current and (len(current) >= self.options.batch_size or over_tokens):

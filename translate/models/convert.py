@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,34 +140,28 @@ def _is_hub_id(spec: str) -> bool:
         not Path(spec).expanduser().exists()
 
 
-class _quiet:
+@contextmanager
+def _quiet() -> Iterator[None]:
     """The converter loads the model through transformers, which logs and shows progress bars."""
+    import logging
+    import warnings
 
-    def __enter__(self) -> None:
-        import logging
-        import warnings
-
-        self._warn = warnings.catch_warnings()
-        self._warn.__enter__()
+    logger = logging.getLogger("transformers")
+    level = logger.level
+    bars = False
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        self._logger = logging.getLogger("transformers")
-        self._level = self._logger.level
-        self._logger.setLevel(logging.ERROR)
+        logger.setLevel(logging.ERROR)
         try:
             from transformers.utils import logging as tlog
 
-            self._bars = tlog.is_progress_bar_enabled()
+            bars = tlog.is_progress_bar_enabled()
             tlog.disable_progress_bar()
-        except Exception:  # pragma: no cover - older transformers
-            self._bars = None
-
-    def __exit__(self, *exc: object) -> None:
-        self._logger.setLevel(self._level)
-        if self._bars:
-            from transformers.utils import logging as tlog
-
-            tlog.enable_progress_bar()
-        self._warn.__exit__(*exc)
+            yield
+        finally:
+            logger.setLevel(level)
+            if bars:
+                tlog.enable_progress_bar()
 
 
 def build_vmap(pairs: list[tuple[str, str]], source_spm: Path, target_spm: Path, *,

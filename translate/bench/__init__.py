@@ -1,0 +1,1 @@
+"""Benchmarks: speed (translate.bench.speed) and, later, translation quality."""

@@ -1,0 +1,171 @@
+"""The translation cache: a source segment translated once is never translated again.
+
+Key: (model fingerprint, backend identity, decoding options, source text). The fingerprint is a
+digest of the model's files, so a retrained model or a new hub revision misses; the backend
+identity carries what changes the numbers (``ctranslate2:int8`` is not ``transformers``); the
+decoding options are those that change the output (beam, limits), not those that only change
+speed (batch size, threads). A rerun of an article is served from here, and an edited article
+re-translates only the segments that changed.
+
+SQLite in WAL mode with a busy timeout, so two ``tarjama`` processes can share one cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from translate.errors import RuntimeFailure
+
+if TYPE_CHECKING:
+    from translate.engines.base import Hypothesis
+
+Scope = tuple[str, str, Mapping[str, Any]]  # (model fingerprint, backend, decoding options)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    options TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    hit_limit INTEGER NOT NULL DEFAULT 0,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL
+);
+"""
+# SQLite limits the number of host parameters in one statement (999 in old builds).
+_CHUNK = 500
+
+
+def default_path() -> Path:
+    """$TARJAMA_CACHE (a file, or a directory to put it in), else the user cache directory."""
+    env = os.environ.get("TARJAMA_CACHE")
+    if env:
+        p = Path(env).expanduser()
+        return p / "translations.sqlite" if p.is_dir() or not p.suffix else p
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tarjama" / "translations.sqlite"
+
+
+@dataclass
+class CacheStats:
+    path: str
+    entries: int
+    size_bytes: int
+    models: int
+    by_backend: dict[str, int]
+    session_hits: int = 0
+    session_misses: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class TranslationCache:
+    """A thread-safe handle on one cache file (engines translating in parallel share it)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=30.0, check_same_thread=False,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as e:
+            raise RuntimeFailure(f"translation cache {self.path}: {e} "
+                                 "(set TARJAMA_CACHE elsewhere, or pass --no-cache)") from None
+
+    @staticmethod
+    def key(scope: Scope, source: str) -> str:
+        model, backend, options = scope
+        blob = json.dumps([model, backend, dict(sorted(options.items())), source],
+                          ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def get_many(self, scope: Scope, sources: Iterable[str]) -> dict[str, Hypothesis]:
+        from translate.engines.base import Hypothesis
+
+        keys = {self.key(scope, s): s for s in sources}
+        found: dict[str, Hypothesis] = {}
+        items = list(keys)
+        with self._lock:
+            for i in range(0, len(items), _CHUNK):
+                part = items[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(
+                    f"SELECT key, text, hit_limit, tokens FROM translations WHERE key IN ({marks})",
+                    part,
+                ).fetchall()
+                for key, text, hit_limit, tokens in rows:
+                    found[keys[key]] = Hypothesis(text=text, hit_limit=bool(hit_limit),
+                                                  tokens=tokens)
+            self.hits += len(found)
+            self.misses += len(keys) - len(found)
+        return found
+
+    def put_many(self, scope: Scope, hyps: Mapping[str, Hypothesis]) -> None:
+        if not hyps:
+            return
+        model, backend, options = scope
+        opts = json.dumps(dict(sorted(options.items())), separators=(",", ":"))
+        now = time.time()
+        rows = [(self.key(scope, src), model, backend, opts, src, h.text, int(h.hit_limit),
+                 h.tokens, now) for src, h in hyps.items() if h.error is None]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO translations (key, model, backend, options, source, "
+                    "text, hit_limit, tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            entries, models = self._db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT model) FROM translations").fetchone()
+            by_backend = dict(self._db.execute(
+                "SELECT backend, COUNT(*) FROM translations GROUP BY backend ORDER BY backend"
+            ).fetchall())
+        size = sum(p.stat().st_size for p in self._files() if p.exists())
+        return CacheStats(str(self.path), entries, size, models, by_backend, self.hits,
+                          self.misses)
+
+    def clear(self) -> int:
+        """Delete every entry; return how many there were."""
+        with self._lock:
+            (n,) = self._db.execute("SELECT COUNT(*) FROM translations").fetchone()
+            self._db.execute("DELETE FROM translations")
+            self._db.execute("VACUUM")
+        return int(n)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _files(self) -> list[Path]:
+        return [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
