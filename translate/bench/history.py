@@ -1,0 +1,151 @@
+"""The run history (``eval/history.jsonl``): one line per bench run, and deltas between runs.
+
+Each line carries the run's headline numbers per row (test set × direction × system) besides
+the path of its full JSON, so ``--compare`` works even when a results folder was cleaned away
+and a regression between two runs is visible with ``git diff`` on the history alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.errors import InputError, UsageError
+from translate.fsio import atomic_write, read_text
+
+HEADLINE = ("BLEU", "chrF2", "chrF2++")
+
+
+def history_entry(report: dict[str, Any], json_path: Path | None) -> dict[str, Any]:
+    """The history line of a bench report (``quality_report.build_report``'s dict)."""
+    rows = []
+    for r in report.get("quality", {}).get("rows", []):
+        rows.append({
+            "key": r["key"],
+            "models": [m.get("model") for m in r["models"]],
+            "backend": sorted({m.get("backend") for m in r["models"]}),
+            "beam": r["models"][0].get("beam"),
+            "segments": r["segments"],
+            **{name: round(s["score"], 2) for name, s in r["scores"].items()},
+            "flagged": r["flags"].get("segments_flagged"),
+        })
+    speed = report.get("speed") or {}
+    return {
+        "run_id": report["run_id"],
+        "created": report["created"],
+        "suite": report["suite"]["name"],
+        "json": str(json_path) if json_path else None,
+        "git": report.get("versions", {}).get("git"),
+        "rows": rows,
+        **({"speed": _speed_headline(speed)} if speed else {}),
+    }
+
+
+def _speed_headline(speed: dict[str, Any]) -> dict[str, Any]:
+    """Tokens/s per engine when the speed report has them (its format is the speed bench's)."""
+    out = {}
+    for eng in speed.get("engines", []) if isinstance(speed.get("engines"), list) else []:
+        name = eng.get("engine")
+        tps = eng.get("large_tok_s")  # the speed bench's larger workload, tokens/s
+        if name and isinstance(tps, int | float):
+            out[str(name)] = round(float(tps), 1)
+    return out
+
+
+def append_history(path: Path, entry: dict[str, Any]) -> Path:
+    """Append one line; the file is rewritten atomically so a crash never leaves half a line."""
+    old = read_text(path) if path.is_file() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    return atomic_write(path, old + json.dumps(entry, ensure_ascii=False) + "\n", force=True)
+
+
+def read_history(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    out = []
+    for n, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path}:{n}: not a JSON line ({e.msg})") from None
+    return out
+
+
+def find_run(ref: str, history: Path) -> dict[str, Any]:
+    """A run as a history entry, from a run id (or a unique prefix), ``latest`` /
+    ``latest~N``, a report JSON file, or a results folder holding ``quality.json``."""
+    p = Path(ref)
+    if p.is_dir() and (p / "quality.json").is_file():
+        p = p / "quality.json"
+    if p.is_file():
+        try:
+            report = json.loads(read_text(p))
+        except json.JSONDecodeError as e:
+            raise InputError(f"{p}: not a bench report ({e.msg})") from None
+        if "run_id" in report and "rows" in report:  # a history line saved on its own
+            return report
+        if "quality" not in report:
+            raise InputError(f"{p}: not a tarjama bench quality report")
+        return history_entry(report, p)
+    runs = read_history(history)
+    if not runs:
+        raise UsageError(f"{ref}: not a file, and the history {history} is empty or missing")
+    if ref == "latest" or ref.startswith("latest~"):
+        back = ref.partition("~")[2] or "0"
+        if not back.isdigit() or int(back) >= len(runs):
+            raise UsageError(f"{ref}: the history {history} has {len(runs)} run(s)")
+        return runs[-1 - int(back)]
+    matches = [r for r in runs if r.get("run_id") == ref] or \
+        [r for r in runs if str(r.get("run_id", "")).startswith(ref)]
+    if len(matches) != 1:
+        known = ", ".join(r.get("run_id", "?") for r in runs[-5:])
+        what = "no run" if not matches else f"{len(matches)} runs"
+        raise UsageError(f"{ref}: {what} with that id in {history} (latest: {known})")
+    return matches[0]
+
+
+@dataclass
+class Delta:
+    key: str
+    metric: str
+    a: float | None
+    b: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.a is None or self.b is None else round(self.b - self.a, 2)
+
+
+def compare_runs(a: dict[str, Any], b: dict[str, Any]) -> list[Delta]:
+    """B minus A for every row and headline metric (rows in one run only have a None side)."""
+    rows_a = {r["key"]: r for r in a.get("rows", [])}
+    rows_b = {r["key"]: r for r in b.get("rows", [])}
+    out = []
+    for key in list(rows_a) + [k for k in rows_b if k not in rows_a]:
+        ra, rb = rows_a.get(key, {}), rows_b.get(key, {})
+        for metric in (*HEADLINE, "flagged"):
+            if metric in ra or metric in rb:
+                out.append(Delta(key, metric, ra.get(metric), rb.get(metric)))
+    for engine in sorted(set(a.get("speed", {})) | set(b.get("speed", {}))):
+        out.append(Delta(f"speed|{engine}", "tok/s", a.get("speed", {}).get(engine),
+                         b.get("speed", {}).get(engine)))
+    return out
+
+
+def changed_models(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Rows whose models, backend or beam differ: the reason a delta is not a regression."""
+    rows_a = {r["key"]: r for r in a.get("rows", [])}
+    notes = []
+    for rb in b.get("rows", []):
+        ra = rows_a.get(rb["key"])
+        if ra is None:
+            continue
+        for field in ("models", "backend", "beam"):
+            if ra.get(field) != rb.get(field):
+                notes.append(f"{rb['key']}: {field} {ra.get(field)} → {rb.get(field)}")
+    return notes
