@@ -9,14 +9,14 @@ import typer
 
 from translate.cli import app
 from translate.cli.common import Progress, command, parse_assignments, parse_list
-from translate.errors import UsageError
 from translate.readers import InputFormat
 
 
 @command(app, "translate")
 def translate_command(
-    article: Annotated[str, typer.Argument(
-        help="Arabic article (text, HTML or Markdown), or - for stdin.")],
+    articles: Annotated[list[str], typer.Argument(
+        metavar="ARTICLE...",
+        help="Arabic articles (text, HTML or Markdown), or - for stdin.")],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "en,ru",
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m", metavar="LANG=ID_OR_PATH",
@@ -27,7 +27,8 @@ def translate_command(
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="text | markdown | json | html.")] = "text",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Directory (text/markdown: NAME.LANG.txt) or file (json/html).")
+        "--output", "-o",
+        help="Directory (text/markdown: NAME.LANG.txt; several articles) or file (json/html).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
     via: Annotated[str | None, typer.Option(
@@ -63,7 +64,7 @@ def translate_command(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Report how the input was read (format, encoding).")] = False,
 ) -> None:
-    """Translate an Arabic news article into English and Russian.
+    """Translate Arabic news articles into English and Russian.
 
     The default models (Helsinki-NLP/opus-mt-ar-en, opus-mt-ar-ru) are downloaded from the
     Hugging Face hub on first use; pass --model LANG=DIR for local ones, or set HF_HUB_OFFLINE=1
@@ -80,82 +81,42 @@ def translate_command(
       cat article.ar.txt | tarjama translate - --to ru --via en
 
       tarjama translate saved-page.html --encoding windows-1256 --verbose --to en
+
+      tarjama translate archive/*.ar.txt -f json -o out/   # resumable: rerun after a crash
+
+    Several articles are checkpointed one by one in OUT/.tarjama-journal.sqlite: a run killed at
+    any moment and started again skips what is done and gives the same files.
     """
+    from translate.batch import ReadOptions, TranslateRun, plan_jobs
     from translate.engines.base import DecodeOptions
-    from translate.pipeline import SUPPORTED_TARGETS, load_engines, make_plan, translate_articles
-    from translate.readers import read_article
+    from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
-    from translate.segment import segment_text
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
     renderer = get_renderer(fmt)
-    name = "stdin" if article == "-" else Path(article).name
-    outputs = plan_outputs(renderer, targets, output, name)
-    from translate.fsio import check_writable
-
-    for path in outputs.values():  # refuse before hours of work, not after
-        if path is not None:
-            check_writable(path, force)
-    source_text = read_article(article, encoding=encoding, fmt=input_format,
-                               source_lang=from_lang)
-    if verbose:
-        typer.echo(f"tarjama: read {source_text.summary()}", err=True)
+    jobs = plan_jobs(articles, renderer, targets, output)
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                             device=device, threads=threads, inter_threads=inter_threads,
                             batch_tokens=batch_tokens, compute_type=compute_type)
     plan = make_plan(targets, parse_assignments(model, "--model"), via=via, backend=backend,
                      options=options)
-    engines = load_engines(plan)
-    if cache:
-        from translate.cache import TranslationCache
-
-        shared = TranslationCache()
-        for engine in engines.values():
-            engine.cache = shared
-    sources = [e for (src, _), e in engines.items() if src == "ar"]
-    art = segment_text(source_text.text, source=name, markup=source_text.format != "text",
-                       count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
+    read = ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
                        max_tokens=max_tokens)
-    art.notes["input"] = source_text.to_dict()
     progress = Progress(quiet)
+    run = TranslateRun(plan, renderer, targets, read=read, use_cache=cache, checks=checks,
+                       strict=strict, force=force, progress=progress.callback)
     with progress.running():
-        translate_articles([art], plan, engines, progress=progress.callback, checks=checks,
-                           strict=strict)
-    write_outputs(renderer.render(art, targets), outputs, force)
-
-
-def plan_outputs(renderer, targets: list[str], output: Path | None,
-                 name: str) -> dict[str, Path | None]:
-    """Where each rendered document goes; None means stdout."""
-    from translate.fsio import safe_name
-
-    if renderer.per_language:
-        if output is None:
-            if len(targets) > 1:
-                raise UsageError(f"--format {renderer.name} with {len(targets)} languages needs "
-                                 "-o DIR (one file per language), or pick one with --to")
-            return {targets[0]: None}
-        stem = safe_name(_stem(name))
-        return {lang: output / f"{stem}.{lang}.{renderer.extension}" for lang in targets}
-    if output is not None and output.is_dir():
-        return {"all": output / f"{safe_name(_stem(name))}.{renderer.extension}"}
-    return {"all": output}
-
-
-def _stem(name: str) -> str:
-    stem = name
-    for suffix in (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"):
-        stem = stem.removesuffix(suffix)
-    return stem.removesuffix(".ar") or "article"
-
-
-def write_outputs(docs: dict[str, str], outputs: dict[str, Path | None], force: bool) -> None:
-    from translate.fsio import atomic_write_many
-
-    files = [(p, docs[k]) for k, p in outputs.items() if p is not None]
-    atomic_write_many(files, force=force)
-    for k, p in outputs.items():
-        if p is None:
-            typer.echo(docs[k], nl=False)
-        else:
-            typer.echo(f"wrote {p}", err=True)
+        report = run.run(jobs)
+    if verbose:
+        for note in report.read_notes.values():
+            typer.echo(f"tarjama: read {note}", err=True)
+    for doc in report.stdout:
+        typer.echo(doc, nl=False)
+    for path in report.written:
+        typer.echo(f"wrote {path}", err=True)
+    if report.skipped:
+        typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
+    for source, error in report.failed:
+        typer.echo(f"tarjama: error: {source}: {error}", err=True)
+    if report.failed:
+        raise typer.Exit(max(e.exit_code for _, e in report.failed))

@@ -1,0 +1,191 @@
+"""Translating one article or many: read → segment → translate → check → render → write.
+
+Models are loaded once for the whole run (and only when some article needs them: a rerun that
+finds everything done, or served from the translation cache, never loads weights). Each article
+is checkpointed in the output directory's journal, so a run killed at any moment and started
+again produces the same files as an uninterrupted one: no article lost, none written twice.
+A bad article is reported and skipped; it does not stop the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.article import Article
+from translate.errors import OutputExistsError, TarjamaError, UsageError
+from translate.fsio import atomic_write, read_bytes, safe_name
+from translate.journal import Journal, work_key
+from translate.pipeline import Plan, load_engines, translate_articles
+from translate.render.base import Renderer
+
+ProgressFactory = Callable[[str], Callable[[int, int], None]]
+
+
+@dataclass
+class Job:
+    """One input and where each of its rendered documents goes (None: standard output)."""
+
+    source: str  # a path, or "-" for stdin
+    outputs: dict[str, Path | None]
+
+
+@dataclass
+class ReadOptions:
+    encoding: str | None = None
+    fmt: str = "auto"
+    source_lang: str = "ar"
+    max_tokens: int = 400
+
+
+@dataclass
+class RunReport:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already done by an earlier run
+    failed: list[tuple[str, TarjamaError]] = field(default_factory=list)
+    stdout: list[str] = field(default_factory=list)
+    read_notes: dict[str, str] = field(default_factory=dict)  # source → how it was read
+
+
+def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
+              output: Path | None) -> list[Job]:
+    """Output paths for every input; refuses ambiguous or colliding destinations up front."""
+    many = len(sources) > 1
+    if many and output is None:
+        raise UsageError(f"{len(sources)} articles need -o DIR (one set of files per article)")
+    if many and output is not None and output.exists() and not output.is_dir():
+        raise UsageError(f"-o {output}: with several articles this must be a directory")
+    jobs = []
+    for src in sources:
+        name = "stdin" if src == "-" else Path(src).name
+        directory = output if many or (output is not None and output.is_dir()) else None
+        if renderer.per_language:
+            if output is None:
+                if len(targets) > 1:
+                    raise UsageError(
+                        f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
+                        "(one file per language), or pick one with --to")
+                jobs.append(Job(src, {targets[0]: None}))
+                continue
+            directory = output
+            stem = safe_name(output_stem(name))
+            jobs.append(Job(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
+                                  for lang in targets}))
+        elif directory is not None:
+            stem = safe_name(output_stem(name))
+            jobs.append(Job(src, {"all": directory / f"{stem}.{renderer.extension}"}))
+        else:
+            jobs.append(Job(src, {"all": output}))
+    seen: dict[Path, str] = {}
+    for job in jobs:
+        for path in job.outputs.values():
+            if path is not None and path in seen:
+                raise UsageError(f"{seen[path]} and {job.source} would both write {path}; "
+                                 "rename one of them")
+            if path is not None:
+                seen[path] = job.source
+    return jobs
+
+
+def output_stem(name: str) -> str:
+    stem = name
+    for suffix in (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"):
+        stem = stem.removesuffix(suffix)
+    return stem.removesuffix(".ar") or "article"
+
+
+class TranslateRun:
+    def __init__(self, plan: Plan, renderer: Renderer, targets: list[str], *,
+                 read: ReadOptions, use_cache: bool = True, checks: bool = True,
+                 strict: bool = False, force: bool = False,
+                 progress: ProgressFactory | None = None) -> None:
+        self.plan, self.renderer, self.targets = plan, renderer, targets
+        self.read, self.use_cache, self.checks = read, use_cache, checks
+        self.strict, self.force, self.progress = strict, force, progress
+        self._engines: dict | None = None
+
+    def engines(self) -> dict:
+        """Load each model once, on first need; share one translation cache among them."""
+        if self._engines is None:
+            self._engines = load_engines(self.plan)
+            if self.use_cache:
+                from translate.cache import TranslationCache
+
+                shared = TranslationCache()
+                for engine in self._engines.values():
+                    engine.cache = shared
+        return self._engines
+
+    def settings(self) -> dict[str, Any]:
+        """Everything besides the input bytes that decides the output (the journal key)."""
+        return {"targets": self.targets, "models": {f"{s}-{t}": m for (s, t), m in
+                                                     self.plan.models.items()},
+                "via": self.plan.via, "backend": self.plan.backend,
+                "decoding": self.plan.options.decoding_key(), "format": self.renderer.name,
+                "checks": self.checks, "read": vars(self.read)}
+
+    def run(self, jobs: list[Job]) -> RunReport:
+        report = RunReport()
+        files = [p for j in jobs for p in j.outputs.values() if p is not None]
+        journal = Journal(files[0].parent) if len(jobs) > 1 and files else None
+        try:
+            for job in jobs:
+                try:
+                    self._one(job, journal, report)
+                except TarjamaError as e:
+                    if len(jobs) == 1:
+                        raise
+                    report.failed.append((job.source, e))
+        finally:
+            if journal is not None:
+                journal.close()
+        return report
+
+    def _one(self, job: Job, journal: Journal | None, report: RunReport) -> None:
+        from translate.readers import parse_article
+
+        data = read_bytes(job.source)
+        key = work_key(data, self.settings())
+        paths = [p for p in job.outputs.values() if p is not None]
+        if journal is not None and journal.is_done(key):
+            report.skipped.append(job.source)
+            return
+        for p in paths:  # refuse before the work, not after
+            if p.exists() and not self.force and not (journal and journal.owns(p)):
+                raise OutputExistsError(f"{p} exists; pass --force to overwrite it")
+        name = "stdin" if job.source == "-" else Path(job.source).name
+        source_text = parse_article(data, name=name, suffix=Path(job.source).suffix,
+                                    encoding=self.read.encoding, fmt=self.read.fmt,
+                                    source_lang=self.read.source_lang)
+        report.read_notes[job.source] = source_text.summary()
+        article = self._translate(source_text, name)
+        docs = self.renderer.render(article, self.targets)
+        if journal is not None:
+            journal.begin(key, job.source, paths)
+            for p in paths:  # temp files of a run killed mid-write: ours, and useless now
+                for stale in p.parent.glob(f".{p.name}.*.tmp"):
+                    stale.unlink(missing_ok=True)
+        for k, path in job.outputs.items():
+            if path is None:
+                report.stdout.append(docs[k])
+            else:
+                report.written.append(atomic_write(path, docs[k], force=True))
+        if journal is not None:
+            journal.finish(key, job.source, paths)
+
+    def _translate(self, source_text: Any, name: str) -> Article:
+        from translate.segment import segment_text
+
+        engines = self.engines()
+        # Cut sentences so they fit every model that reads the Arabic.
+        sources = [e for (src, _), e in engines.items() if src == "ar"]
+        article = segment_text(source_text.text, source=name,
+                               markup=source_text.format != "text",
+                               count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
+                               max_tokens=self.read.max_tokens)
+        article.notes["input"] = source_text.to_dict()
+        translate_articles([article], self.plan, engines, progress=self.progress,
+                           checks=self.checks, strict=self.strict)
+        return article
