@@ -52,6 +52,7 @@ class Translation:
     flags: list[Flag] = field(default_factory=list)
     error: str | None = None
     hit_limit: bool = False  # the hypothesis reached the decoding limit (may be incomplete)
+    retry: str | None = None  # which --retry-flagged strategy replaced the first translation
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -61,6 +62,8 @@ class Translation:
             out["error"] = self.error
         if self.hit_limit:
             out["hit_limit"] = True
+        if self.retry:
+            out["retry"] = self.retry
         return out
 
 

@@ -99,11 +99,12 @@ def output_stem(name: str) -> str:
 class TranslateRun:
     def __init__(self, plan: Plan, renderer: Renderer, targets: list[str], *,
                  read: ReadOptions, use_cache: bool = True, checks: bool = True,
-                 strict: bool = False, force: bool = False,
+                 strict: bool = False, force: bool = False, retry_flagged: bool = False,
                  progress: ProgressFactory | None = None) -> None:
         self.plan, self.renderer, self.targets = plan, renderer, targets
         self.read, self.use_cache, self.checks = read, use_cache, checks
         self.strict, self.force, self.progress = strict, force, progress
+        self.retry_flagged = retry_flagged
         self._engines: dict | None = None
 
     def engines(self) -> dict:
@@ -124,7 +125,8 @@ class TranslateRun:
                                                      self.plan.models.items()},
                 "via": self.plan.via, "backend": self.plan.backend,
                 "decoding": self.plan.options.decoding_key(), "format": self.renderer.name,
-                "checks": self.checks, "read": vars(self.read)}
+                "checks": self.checks, "retry_flagged": self.retry_flagged,
+                "read": vars(self.read)}
 
     def run(self, jobs: list[Job]) -> RunReport:
         report = RunReport()
@@ -187,5 +189,6 @@ class TranslateRun:
                                max_tokens=self.read.max_tokens)
         article.notes["input"] = source_text.to_dict()
         translate_articles([article], self.plan, engines, progress=self.progress,
-                           checks=self.checks, strict=self.strict)
+                           checks=self.checks, strict=self.strict,
+                           retry_flagged=self.retry_flagged)
         return article

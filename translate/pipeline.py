@@ -69,8 +69,12 @@ def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
 def translate_articles(articles: Sequence[Article], plan: Plan,
                        engines: dict[tuple[str, str], Engine], *,
                        progress: ProgressFactory | None = None, checks: bool = True,
-                       strict: bool = False) -> list[Article]:
-    """Translate every sentence of every article into every target; attach the results."""
+                       strict: bool = False, retry_flagged: bool = False) -> list[Article]:
+    """Translate every sentence of every article into every target; attach the results.
+
+    ``retry_flagged``: segments the checks flag are decoded again (translate.retry) and the
+    better translation by the checks is kept.
+    """
     sentences = [s for a in articles for s in a.sentences()]
     units = [u for s in sentences for u in s.units()]
     started = time.perf_counter()
@@ -87,15 +91,22 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
             hyps = _carry_errors(hyps, cache[leg])
             inputs = [h.text for h in cache[leg]]
         per_target[target] = hyps
-    elapsed = time.perf_counter() - started
+    retried = 0
     for target, hyps in per_target.items():
         _attach(sentences, hyps, target, checks)
+        if checks and retry_flagged:
+            from translate.retry import retry_flagged as retry
+
+            retried += retry(sentences, target, plan.route(target), engines)
+    elapsed = time.perf_counter() - started
     if strict:
         bad = [(s.id, t.error) for s in sentences for t in s.translations.values() if t.error]
         if bad:
             raise RuntimeFailure(f"{len(bad)} segment(s) failed (--strict); first {bad[0][0]}: "
                                  f"{bad[0][1]}")
     meta = _run_meta(plan, engines, elapsed)
+    if retry_flagged:
+        meta["retried_segments"] = retried
     for a in articles:
         a.meta.update(meta)
     return list(articles)

@@ -51,6 +51,9 @@ def translate_command(
         help="Reuse translations from the cache (TARJAMA_CACHE); --no-cache bypasses it.")
     ] = True,
     checks: Annotated[bool, typer.Option(help="Run the segment QA checks.")] = True,
+    retry_flagged: Annotated[bool, typer.Option(
+        help="Decode flagged segments again (repetition controls, finer split); keep the "
+        "better by the checks.")] = False,
     strict: Annotated[bool, typer.Option(help="Fail if any segment fails to translate.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     encoding: Annotated[str | None, typer.Option(
@@ -104,7 +107,8 @@ def translate_command(
                        max_tokens=max_tokens)
     progress = Progress(quiet)
     run = TranslateRun(plan, renderer, targets, read=read, use_cache=cache, checks=checks,
-                       strict=strict, force=force, progress=progress.callback)
+                       strict=strict, force=force, retry_flagged=retry_flagged,
+                       progress=progress.callback)
     with progress.running():
         report = run.run(jobs)
     if verbose:

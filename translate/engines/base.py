@@ -13,10 +13,11 @@ only needs the SentencePiece model, and a rerun served from the cache never pays
 
 from __future__ import annotations
 
+import copy
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -106,6 +107,15 @@ class Engine(ABC):
             self._loaded = True
             self.stats.load_seconds += time.perf_counter() - started
         return self
+
+    def with_options(self, **changes: Any) -> Engine:
+        """The same loaded model decoding with other options (e.g. repetition controls for a
+        retry); the weights are shared, not loaded again."""
+        self.load()
+        twin = copy.copy(self)
+        twin.options = replace(self.options, **changes)
+        twin.stats = EngineStats()
+        return twin
 
     @property
     def model_id(self) -> str:
