@@ -77,3 +77,22 @@ def _isolated_model_store(tmp_path_factory: pytest.TempPathFactory):
 def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets an empty translation cache: no test can pass on another's results."""
     monkeypatch.setenv("TARJAMA_CACHE", str(tmp_path / "tarjama-cache.sqlite"))
+
+
+@pytest.fixture(scope="session")
+def fixture_pivot_model(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory,
+                        fixture_pairs: dict[str, list[tuple[str, str]]]) -> Path:
+    """An en→ru overfit model on the pair files' English and Russian sides (for --via en)."""
+    pairs = [(en, ru) for (_, en), (_, ru) in zip(fixture_pairs["en"], fixture_pairs["ru"],
+                                                   strict=True)]
+    cache = getattr(request.config, "cache", None)
+    root = (cache.mkdir("tarjama-fixtures") if cache is not None
+            else tmp_path_factory.mktemp("tarjama-fixtures"))
+    key = hashlib.sha256(repr((pairs, builder_fingerprint(), SEED)).encode()).hexdigest()[:16]
+    out = root / f"en-ru-{key}"
+    if not all((out / name).is_file() for name in LAYOUT):
+        for stale in root.glob("en-ru-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        train_overfit(pairs, out, seed=SEED, force=True, source_lang="en", target_lang="ru")
+    return out

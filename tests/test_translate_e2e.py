@@ -157,3 +157,15 @@ def test_failed_segment_is_flagged_and_others_translate(fixture_models, expected
     assert sum(1 for t in by_text.values() if t.text and not t.error) == len(by_text) - 1
     text = art.translatable_blocks[1].translation("en")
     assert "[untranslated" in text and text.startswith("Oil prices rose by 3.5 percent")
+
+
+def test_pivot_via_english_translates_ar_en_ru(fixture_models, fixture_pivot_model, expected):
+    result = runner.invoke(app, ["translate", str(ARTICLE), "--to", "ru", "--via", "en",
+                                 "--model", f"en={fixture_models['en']}",
+                                 "--model", f"en-ru={fixture_pivot_model}",
+                                 "--backend", "transformers", "-q", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [b["translations"]["ru"] for b in data["blocks"][1:]] == expected["ru"]
+    assert set(data["meta"]["models"]) == {"ar-en", "en-ru"}  # no direct ar→ru model used
+    assert data["meta"]["via"] == "en"
