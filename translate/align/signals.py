@@ -26,6 +26,16 @@ class Signal:
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
+                   qs: np.ndarray) -> np.ndarray | None:
+        """How much of ONE line is found in a span of the other side: source line p against
+        target span [q, q+b) (``src_member``), or source span [p, p+a) against target line q.
+        None: the signal has no one-sided (containment) measure. Length has none (a line is
+        shorter than a span by construction), and neither has a cosine of embeddings: it is
+        symmetric, so a line contained in a longer span scores like a partly related line
+        (measured: using it made auto without MT leave true lines unaligned)."""
+        return None
+
 
 # ---------------------------------------------------------------- BLEU (Bleualign-style)
 
@@ -119,7 +129,8 @@ class BleuSignal(Signal):
                 [o.astype(np.int64) for o in offs], toks)
         return self._tables[key]
 
-    def _bleu(self, hyp: _Spans, hs: np.ndarray, ref: _Spans, rs: np.ndarray) -> np.ndarray:
+    def _bleu(self, hyp: _Spans, hs: np.ndarray, ref: _Spans, rs: np.ndarray,
+              bp_on: bool = True) -> np.ndarray:
         k = len(hs)
         vocab = max(len(self._ids), 1)
         pair = np.arange(k, dtype=np.int64)
@@ -137,7 +148,7 @@ class BleuSignal(Signal):
             else:
                 logp += np.log((match + 1.0) / (h_len + 1.0))
         hl = np.maximum(hyp.toks[hs], 1.0)
-        bp = np.minimum(1.0, np.exp(1.0 - ref.toks[rs] / hl))
+        bp = np.minimum(1.0, np.exp(1.0 - ref.toks[rs] / hl)) if bp_on else 1.0
         return np.where(ok, bp * np.exp(logp / self.order), 0.0)
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
@@ -148,6 +159,23 @@ class BleuSignal(Signal):
         if len(self.sides) > 1:
             # the reverse direction hypothesises the target's MT against the source
             out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps)
+        return out / len(self.sides)
+
+    def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
+                   qs: np.ndarray) -> np.ndarray:
+        """BLEU precision WITHOUT the brevity penalty of the member's words in the other span:
+        the member is the hypothesis (the MT of a source line, or a target line against the MT
+        of the source span), so a line shorter than the span is not penalised for being short,
+        only for content the span lacks."""
+        ps, qs = np.asarray(ps, dtype=np.int64), np.asarray(qs, dtype=np.int64)
+        if src_member:
+            out = self._bleu(self._table(0, 0, a), ps, self._table(0, 1, b), qs, False)
+            if len(self.sides) > 1:
+                out = out + self._bleu(self._table(1, 0, a), ps, self._table(1, 1, b), qs, False)
+        else:
+            out = self._bleu(self._table(0, 1, b), qs, self._table(0, 0, a), ps, False)
+            if len(self.sides) > 1:
+                out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps, False)
         return out / len(self.sides)
 
 
@@ -251,6 +279,27 @@ class Combined:
             total += w * (1.0 - s) / (ns[k][ps] + nt[k][qs])
             wsum += w
         return total / wsum
+
+    def cover_dissim(self, src_member: bool, a: int, ps: np.ndarray, b: int,
+                     qs: np.ndarray) -> np.ndarray | None:
+        """Normalised dissimilarity of one line with a span of the other side: source line p
+        against target span [q, q+b) (``src_member``, ``a`` ignored) or source span [p, p+a)
+        against target line q; about 0.5 when the line is unrelated to the span. None when no
+        signal has a one-sided measure (see ``Signal.cover_sims``)."""
+        total = np.zeros(len(ps))
+        wsum = 0.0
+        for n, (sig, w) in enumerate(self.signals):
+            if src_member:
+                s = sig.cover_sims(True, 1, ps, b, qs)
+                norm = self._norms(1, True)[n][ps] + self._norms(b, False)[n][qs]
+            else:
+                s = sig.cover_sims(False, a, ps, 1, qs)
+                norm = self._norms(a, True)[n][ps] + self._norms(1, False)[n][qs]
+            if s is None:
+                continue
+            total += w * (1.0 - s) / norm
+            wsum += w
+        return total / wsum if wsum else None
 
     def random_dissims(self) -> np.ndarray:
         """1-1 dissimilarities of unrelated pairs (each source line with random target lines)."""

@@ -11,6 +11,16 @@ times on a 2-2 bead: two wrong 1-1 halves (~0.4 each) then cost less than the ri
 (4 * 0.27), which is how the crossing 2-2 beads were lost. ``x + y - 1`` is still superadditive
 (two correct 1-1 beads, 2 * d, beat their merge as one 2-2 bead, 3 * d'), so true 1-1 beads are
 not merged. Measured on the dev sets: eval/align/results.md.
+
+Deleted lines (``cover_null``): one null cost for every line cannot separate a deletion from a
+line whose translation is merged into a neighbour's bead, so a deleted line was attached to a
+neighbouring bead, and a deletion next to an insertion became one unrelated 1-1 bead (0.5 < two
+nulls at ~0.37 each). A line is "uncovered" when no span of 1-3 lines of the other side in its
+corridor contains it (one-sided containment, ``Combined.cover_dissim``) better than the null
+threshold; such a line is more like noise than a translation wherever it goes, so its null cost
+is halved (``cover_null``): two uncovered lines then cost less apart than as an unrelated pair
+(2 * mid / 2 < 0.5), and attaching one to a merge costs its link (~0.5) against mid / 2. Lines
+with a covering span keep the full cost, so true merges are not split.
 """
 
 from __future__ import annotations
@@ -51,12 +61,17 @@ class SignalAligner(Aligner):
     translations. The first pass still uses the percentile (it only needs a rough path).
     ``band_frac``: half-width of the first-pass band as a fraction of the document length (plus
     the length difference). ``width``: the second-pass corridor, in lines either side of the
-    first-pass path (Vecalign's search_buffer_size is 5).
+    first-pass path (Vecalign's search_buffer_size is 5). ``cover_null``: the factor on the null
+    cost of a line that nothing nearby contains (module docstring); it needs a signal with a
+    one-sided measure (MT-BLEU), so it changes nothing for embed, length or auto without MT.
     """
 
     def __init__(self, width: int = 5, band_frac: float = 0.05, min_band: int = 20,
                  del_percentile: float = 20.0, max_size: int = 4, size: str = "x+y-1",
-                 null: str = "midpoint") -> None:
+                 null: str = "midpoint", cover_null: float = 0.5) -> None:
+        if not 0.0 < cover_null <= 1.0:
+            raise UsageError("cover_null must be in (0, 1] (1 turns it off)")
+        self.cover_null = cover_null
         if null not in NULL_COSTS:
             raise UsageError(f"null cost must be one of {', '.join(NULL_COSTS)}")
         self.null = null
@@ -99,6 +114,11 @@ class SignalAligner(Aligner):
                 typical = float(np.median(comb.dissim(1, np.array(ps), 1, np.array(qs))))
                 mid = (typical + float(np.median(rand))) / 2
                 del_s, del_t = np.full(n, mid), np.full(m, mid)
+                if self.cover_null < 1.0:
+                    for side, dels in ((True, del_s), (False, del_t)):
+                        best = best_cover(comb, side, corridor, n, m)
+                        if best is not None:
+                            dels[best > mid] = mid * self.cover_null
         steps = align_dp(n, m, cost, del_s, del_t, corridor, self.types)
         beads = []
         i = j = 0
@@ -107,3 +127,37 @@ class SignalAligner(Aligner):
             beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), score, self.name))
             i, j = i + a, j + b
         return beads
+
+
+def best_cover(comb: Combined, src_side: bool, corridor: list[tuple[int, int]], n: int,
+               m: int) -> np.ndarray | None:
+    """For every line of one side, the lowest ``cover_dissim`` over the spans of 1-3 lines of
+    the other side that start in its corridor (one vectorised call per span size); None when
+    no signal has a one-sided measure."""
+    lo = np.array([r[0] for r in corridor])
+    hi = np.array([r[1] for r in corridor])
+    if src_side:
+        # source line i lies between lattice rows i and i + 1: target columns lo[i]..hi[i+1]
+        owner, start, count, other = np.arange(n), lo[:-1], hi[1:] - lo[:-1] + 1, m
+    else:
+        # target column j: the rows whose corridor holds it (the corridor is monotone)
+        j = np.arange(m)
+        first = np.searchsorted(hi, j, side="left")
+        last = np.searchsorted(lo, j + 1, side="right") - 1
+        owner, start, count, other = j, first, np.maximum(last - first + 1, 1), n
+    best = np.full(len(owner), np.inf)
+    for size in (1, 2, 3):
+        rep = np.repeat(np.arange(len(owner)), count)
+        pos = np.repeat(start, count) + (np.arange(len(rep)) - np.repeat(np.cumsum(count) - count,
+                                                                         count))
+        keep = (pos >= 0) & (pos + size <= other)
+        rep, pos = rep[keep], pos[keep]
+        if not len(rep):
+            continue
+        mine = owner[rep]
+        d = (comb.cover_dissim(True, 1, mine, size, pos) if src_side
+             else comb.cover_dissim(False, size, pos, 1, mine))
+        if d is None:
+            return None
+        np.minimum.at(best, rep, d)
+    return best
