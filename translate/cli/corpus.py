@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,7 +13,8 @@ from translate.cli.common import Progress, command, parse_assignments
 
 corpus_app = typer.Typer(
     help="Build an Arabic-English-Russian parallel corpus: add articles with their published "
-    "translations, export TMX/TSV/JSONL/Moses, show statistics.",
+    "translations (one, or thousands with `build`, locally or on Ray), import Parquet shards, "
+    "export TMX/TSV/JSONL/Moses, show statistics.",
     no_args_is_help=True,
 )
 app.add_typer(corpus_app, name="corpus")
@@ -162,3 +163,175 @@ def stats_command(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_stats(report))
+
+
+ENGINES_HELP = "local: this process, article after article | ray: a Ray Data pipeline."
+
+
+def _status_line(s: Any) -> str:
+    eta = "?" if s.eta is None else f"{int(s.eta) // 3600}:{int(s.eta) % 3600 // 60:02d}:" \
+        f"{int(s.eta) % 60:02d}"
+    return (f"corpus build: {s.done}/{s.total} articles ({s.skipped} already done, "
+            f"{s.failed} failed), {s.units} units, {s.per_hour:.0f} articles/h, ETA {eta}")
+
+
+@command(corpus_app, "build")
+def build_command(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
+        "beside them), directories (searched recursively), globs, or .jsonl manifests "
+        '({"id", "ar", "en", "ru", "url"} a line).')],
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Store into this corpus database (SQLite; default corpus.sqlite).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write Parquet shards into this directory instead (merge them later "
+        "with `tarjama corpus import`).")] = None,
+    engine: Annotated[str, typer.Option(help=ENGINES_HELP)] = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        help="Ray cluster to use: auto (the running one) or HOST:PORT; default: start a "
+        "local Ray instance.")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, help="ray: translation actors (each loads each model once).")] = 1,
+    threads: Annotated[int, typer.Option(
+        min=0, help="CPU threads per worker (ray: also the CPUs each actor reserves); "
+        "0 = the library default (local) / 1 (ray).")] = 0,
+    gpus: Annotated[float, typer.Option(min=0.0, help="ray: GPUs per actor (0: CPU).")] = 0.0,
+    batch_articles: Annotated[int, typer.Option(
+        min=1, help="ray: articles one actor translates together.")] = 4,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", metavar="LANG=ID_OR_PATH",
+        help="Model translating Arabic into LANG. Repeatable.")] = None,
+    backend: Annotated[str, typer.Option(
+        help="transformers | ctranslate2 | auto.")] = "auto",
+    method: Annotated[str, typer.Option(
+        help="Alignment method: auto | bleu | embed | length.")] = "auto",
+    beam: Annotated[int, typer.Option(min=1, max=32, help="Beam size.")] = 4,
+    batch_tokens: Annotated[int, typer.Option(
+        min=0, help="Source tokens per translation batch at most (0: no budget).")] = 0,
+    max_decoding_length: Annotated[int, typer.Option(
+        min=1, help="Output tokens per segment at most.")] = 512,
+    report: Annotated[Path | None, typer.Option(
+        help="Write the run's measurements (JSON) here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+) -> None:
+    """Build a corpus from many articles: segment, translate, align, score, store.
+
+    Each article is checkpointed on its own (one SQLite transaction, or whole in a Parquet
+    shard), identified by a hash of its content and the models: kill the run at any moment,
+    run the same command again, and it skips what is done and finishes the rest. Several
+    builds may write into one database at once.
+
+    --engine local runs in this process; --engine ray runs a Ray Data pipeline (pip install
+    'tarjama[ray]'), locally or on a cluster (--ray-address auto), with --workers actors.
+    Both give the same corpus.
+
+    Examples:
+
+      tarjama corpus build news/ --db news.sqlite
+
+      tarjama corpus build 'archive/2024-*/*.ar.html' manifest.jsonl --db news.sqlite
+
+      tarjama corpus build manifest.jsonl --engine ray --workers 2 --out shards/
+
+      tarjama corpus build manifest.jsonl --engine ray --ray-address auto --workers 40 \\
+        --threads 4 --out /shared/shards/ && tarjama corpus import /shared/shards/ --db c.sqlite
+    """
+    import time
+
+    from translate.corpus.discover import discover
+    from translate.corpus.runner import ENGINES, BuildOptions, DbSink, ParquetSink, build
+    from translate.corpus.store import CorpusStore
+    from translate.engines.base import DecodeOptions
+    from translate.errors import RuntimeFailure, UsageError
+    from translate.fsio import atomic_write
+    from translate.pipeline import make_plan
+
+    if method not in METHODS:
+        raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if db is not None and out is not None:
+        raise UsageError("give --db or --out, not both")
+    if engine == "ray":
+        from translate.corpus.ray_engine import import_ray
+
+        import_ray()  # a missing extra fails now, before any input is read
+    found = discover(inputs)
+    for why in found.skipped:
+        typer.echo(f"tarjama: skipped {why}", err=True)
+    if not found.articles:
+        raise UsageError("no articles found in the inputs")
+    langs = sorted({lang for spec in found.articles for lang in spec.refs})
+    ray_threads = threads or 1
+    options = DecodeOptions(beam=beam, batch_tokens=batch_tokens,
+                            max_decoding_length=max_decoding_length,
+                            threads=ray_threads if engine == "ray" else threads)
+    plan = make_plan(langs, parse_assignments(model, "--model"), backend=backend,
+                     options=options)
+    build_options = BuildOptions(plan=plan, method=method, workers=workers,
+                                 threads=ray_threads, gpus=gpus, batch_articles=batch_articles,
+                                 ray_address=ray_address)
+    progress = Progress(quiet)
+    bar = progress.callback("articles")
+    last = [0.0]
+
+    def show(s: Any) -> None:
+        bar(s.done, s.total)
+        now = time.monotonic()
+        if not quiet and not progress.enabled and (now - last[0] > 15 or s.done == s.total):
+            last[0] = now
+            typer.echo(_status_line(s), err=True)
+
+    with progress.running():
+        if out is not None:
+            result = build(found.articles, ParquetSink(out), build_options, engine=engine,
+                           progress=show)
+        else:
+            with CorpusStore.open(db or Path("corpus.sqlite")) as store:
+                result = build(found.articles, DbSink(store), build_options, engine=engine,
+                               progress=show)
+    if report is not None:
+        atomic_write(report, json.dumps(result.to_dict(), indent=2) + "\n", force=True)
+    for key, why in result.input_errors + result.failed:
+        typer.echo(f"tarjama: failed {key}: {why}", err=True)
+    rate = 3600 * (result.added + result.unchanged) / result.seconds if result.seconds else 0
+    typer.echo(f"{result.added} articles added ({result.units} units), {result.skipped} "
+               f"already done, {result.unchanged} stored meanwhile by another run, "
+               f"{len(result.failed) + len(result.input_errors)} failed; "
+               f"{result.seconds:.1f} s, {rate:.0f} articles/h, engine {engine} → "
+               f"{out if out is not None else (db or 'corpus.sqlite')}")
+    if result.failed or result.input_errors:
+        raise RuntimeFailure(f"{len(result.failed) + len(result.input_errors)} article(s) "
+                             "failed (listed above); the others are stored")
+
+
+@command(corpus_app, "import")
+def import_command(
+    shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards (corpus build "
+                                           "--out).")],
+    db: DbOption = Path("corpus.sqlite"),
+) -> None:
+    """Merge Parquet shards into a corpus database; importing twice changes nothing.
+
+    Each article is one transaction; articles already stored (same content hash) are left as
+    they are; an article with a unit missing from every shard is reported, not imported.
+
+    Examples:
+
+      tarjama corpus import shards/ --db corpus.sqlite
+    """
+    from translate.corpus.shards import read_shards
+    from translate.corpus.store import CorpusStore
+
+    scan = read_shards(shards)
+    counts = {"added": 0, "new-version": 0, "unchanged": 0}
+    with CorpusStore.open(db) as store:
+        for art in scan.articles:
+            counts[store.add_article(art).status] += 1
+    for why in scan.unreadable:
+        typer.echo(f"tarjama: unreadable shard {why}", err=True)
+    for key in scan.incomplete:
+        typer.echo(f"tarjama: incomplete article {key} (not imported)", err=True)
+    typer.echo(f"imported {counts['added'] + counts['new-version']} articles "
+               f"({counts['new-version']} new versions), {counts['unchanged']} already stored, "
+               f"{len(scan.incomplete)} incomplete; {scan.rows} rows read into {db}")

@@ -69,45 +69,53 @@ def engine_translator(plan: Any, progress: Any = None) -> MtFactory:
     return factory
 
 
-def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: str,
-                plan: Any, translator: MtFactory, method: str = "auto",
-                aligner_options: dict[str, Any] | None = None) -> AddResult:
-    """Add one article with its reference translations to ``store`` (one transaction).
-
-    ``refs`` maps a language to the text of the published translation. ``plan`` (from
-    ``translate.pipeline.make_plan``) names the models; it must translate into every language
-    of ``refs``. Returns what happened: ``added``, ``new-version`` or ``unchanged``.
-    """
-    from translate.align import get_aligner
+def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str,
+                   markup: bool = False) -> tuple[Article, dict[str, Article]]:
+    """The article and its references segmented; each must have sentences to align."""
     from translate.segment import segment_text
 
-    if not refs:
-        raise UsageError("at least one reference is needed (--ref LANG=FILE)")
-    if SOURCE_LANG in refs:
-        raise UsageError(f"--ref {SOURCE_LANG}: the article itself is the {SOURCE_LANG} side")
-    models = {f"{s}-{t}": spec for (s, t), spec in sorted(plan.models.items())}
-    digest = content_hash(ar_text, refs, models=models, method=method, backend=plan.backend)
-    existing = store.find_hash(digest)
-    if existing is not None:
-        return store.add_article_unchanged(existing)
-    aligner = get_aligner(method, **(aligner_options or {}))
-    ar = segment_text(ar_text, source=key)
-    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}")
+    ar = segment_text(ar_text, source=key, markup=markup)
+    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", markup=markup)
                     for lang, text in refs.items()}
     for lang, art in [(SOURCE_LANG, ar), *ref_articles.items()]:
         art.lang = lang
         if not art.sentences():
             raise UsageError(f"the {lang} text has no sentences to align")
-    langs = list(refs)
-    translator()(ar, langs)
-    scorer = Scorer()
+    return ar, ref_articles
+
+
+def plan_models(plan: Any) -> dict[str, str]:
+    return {f"{s}-{t}": spec for (s, t), spec in sorted(plan.models.items())}
+
+
+def article_hash(ar_text: str, refs: dict[str, str], *, plan: Any, method: str,
+                 markup: bool = False) -> str:
+    """The content hash ``add_article`` stores: decided before anything is loaded."""
+    if not refs:
+        raise UsageError("at least one reference is needed (--ref LANG=FILE)")
+    if SOURCE_LANG in refs:
+        raise UsageError(f"--ref {SOURCE_LANG}: the article itself is the {SOURCE_LANG} side")
+    # markup changes segmentation, so it is part of the identity (only when set: hashes of
+    # plain-text articles stay what they were)
+    return content_hash(ar_text, refs, models=plan_models(plan),
+                        method=f"{method}+markup" if markup else method, backend=plan.backend)
+
+
+def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, digest: str,
+                   plan: Any, method: str, aligner: Any,
+                   aligner_options: dict[str, Any] | None = None,
+                   scorer: Scorer | None = None) -> StoredArticle:
+    """Align and score a translated article (``ar``'s sentences carry their MT): the
+    ``StoredArticle`` that ``CorpusStore.add_article`` writes."""
+    scorer = scorer or Scorer()
+    langs = list(ref_articles)
     units = build_units(ar, ref_articles, aligner, scorer=scorer)
     pages = {SOURCE_LANG: ar, **ref_articles}
     meta = {k: v for k, v in ar.meta.items() if k not in ("timings", "translated_at")}
     run = RunInfo(
         backend=plan.backend,
         method=method,
-        models=models,
+        models=plan_models(plan),
         options={
             "decode": plan.options.decoding_key(),
             "metrics": scorer.signatures(),
@@ -116,7 +124,7 @@ def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: 
             "translated": meta,
         },
     )
-    stored = StoredArticle(
+    return StoredArticle(
         key=key,
         content_hash=digest,
         languages=[SOURCE_LANG, *langs],
@@ -125,4 +133,28 @@ def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: 
         units=units,
         run=run,
     )
+
+
+def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: str,
+                plan: Any, translator: MtFactory, method: str = "auto",
+                aligner_options: dict[str, Any] | None = None,
+                markup: bool = False) -> AddResult:
+    """Add one article with its reference translations to ``store`` (one transaction).
+
+    ``refs`` maps a language to the text of the published translation. ``plan`` (from
+    ``translate.pipeline.make_plan``) names the models; it must translate into every language
+    of ``refs``. ``markup``: the texts were read from HTML or Markdown (headings and lists come
+    from their markers). Returns what happened: ``added``, ``new-version`` or ``unchanged``.
+    """
+    from translate.align import get_aligner
+
+    digest = article_hash(ar_text, refs, plan=plan, method=method, markup=markup)
+    existing = store.find_hash(digest)
+    if existing is not None:
+        return store.add_article_unchanged(existing)
+    aligner = get_aligner(method, **(aligner_options or {}))
+    ar, ref_articles = segment_inputs(ar_text, refs, key=key, markup=markup)
+    translator()(ar, list(refs))
+    stored = finish_article(ar, ref_articles, key=key, digest=digest, plan=plan, method=method,
+                            aligner=aligner, aligner_options=aligner_options)
     return store.add_article(stored)

@@ -1,0 +1,169 @@
+"""Finding the articles of a ``corpus build``: files, directories, globs and JSONL manifests.
+
+- ``NAME.ar.txt`` (or ``.html``, ``.htm``, ``.md``) is an article; its references are the files
+  beside it named ``NAME.en.*`` and ``NAME.ru.*`` (the same suffix preferred).
+- A directory is searched recursively for such articles.
+- A glob (``news/2024-*/*.ar.html``) is expanded; each match is a file or a directory.
+- A ``.jsonl`` file is a manifest: one ``{"id", "ar", "en", "ru", "url"}`` object a line;
+  ``ar``/``en``/``ru`` are paths (relative to the manifest's folder), ``en`` or ``ru`` may be
+  missing, ``url`` (optional) is the article's identity across versions.
+
+An article's identity (the corpus ``source``) is its URL when the manifest gives one, else the
+manifest id, else the Arabic file's absolute path, as for ``corpus add``. Articles come back
+sorted by identity, so every run walks them in the same order.
+
+Example::
+
+    found = discover(["news/", "extra.jsonl"])
+    for spec in found.articles:
+        texts = read_spec(spec)
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.errors import UsageError
+
+REF_LANGS = ("en", "ru")
+SUFFIXES = (".txt", ".html", ".htm", ".md")
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class ArticleSpec:
+    """Where one article and its references are."""
+
+    key: str  # identity across versions: URL, manifest id or absolute path
+    ar: Path
+    refs: dict[str, Path]
+    origin: str = ""  # the manifest line or the path it was found under (for messages)
+
+
+@dataclass
+class Discovered:
+    articles: list[ArticleSpec]
+    skipped: list[str] = field(default_factory=list)  # one reason a line, for the report
+
+
+@dataclass
+class ArticleTexts:
+    key: str
+    ar: str
+    refs: dict[str, str]
+    markup: bool  # read from HTML or Markdown: headings and lists come from their markers
+
+
+def _article_name(path: Path) -> tuple[str, str] | None:
+    """``a/b/NAME.ar.txt`` → ("NAME", ".txt"); None when the name is not NAME.ar.SUFFIX."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        return None
+    stem = path.name[: -len(path.suffix)]
+    if not stem.endswith(".ar") or len(stem) <= 3:
+        return None
+    return stem[:-3], path.suffix
+
+
+def _refs_beside(ar: Path, name: str, suffix: str) -> dict[str, Path]:
+    refs: dict[str, Path] = {}
+    for lang in REF_LANGS:
+        candidates = [ar.with_name(f"{name}.{lang}{suffix}")] + [
+            ar.with_name(f"{name}.{lang}{s}") for s in SUFFIXES if s != suffix.lower()]
+        hit = next((c for c in candidates if c.is_file()), None)
+        if hit is not None:
+            refs[lang] = hit
+    return refs
+
+
+def _from_file(path: Path, out: Discovered, origin: str) -> None:
+    named = _article_name(path)
+    if named is None:
+        raise UsageError(f"{path}: not an article (expected NAME.ar.txt, NAME.ar.html or a "
+                         ".jsonl manifest)")
+    refs = _refs_beside(path, *named)
+    if not refs:
+        out.skipped.append(f"{path}: no reference beside it ({named[0]}.en.* or "
+                           f"{named[0]}.ru.*)")
+        return
+    out.articles.append(ArticleSpec(str(path.resolve()), path, refs, origin))
+
+
+def _from_dir(path: Path, out: Discovered) -> None:
+    for p in sorted(path.rglob("*")):
+        if p.is_file() and _article_name(p) is not None:
+            _from_file(p, out, str(path))
+
+
+def read_manifest(path: Path) -> list[ArticleSpec]:
+    """The articles a JSONL manifest lists (paths relative to the manifest's folder)."""
+    from translate.fsio import read_text
+
+    specs: list[ArticleSpec] = []
+    base = path.resolve().parent
+    for n, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise UsageError(f"{where}: not a JSON object ({e})") from None
+        if not isinstance(row, dict) or not row.get("id") or not row.get("ar"):
+            raise UsageError(f'{where}: each line needs at least "id" and "ar"')
+        refs = {lang: base / str(row[lang]) for lang in REF_LANGS if row.get(lang)}
+        if not refs:
+            raise UsageError(f'{where}: no reference ("en" or "ru")')
+        unknown = set(row) - {"id", "ar", "url", *REF_LANGS}
+        if unknown:
+            raise UsageError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        key = str(row.get("url") or row["id"])
+        specs.append(ArticleSpec(key, base / str(row["ar"]), refs, where))
+    return specs
+
+
+def discover(inputs: list[str]) -> Discovered:
+    """Every article ``inputs`` name, each once, sorted by identity."""
+    if not inputs:
+        raise UsageError("no inputs: give files, directories, globs or a .jsonl manifest")
+    out = Discovered([])
+    for item in inputs:
+        if _GLOB_CHARS & set(item) and not Path(item).exists():
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                raise UsageError(f"{item}: the pattern matches nothing")
+            paths = [Path(m) for m in matches]
+        else:
+            paths = [Path(item)]
+        for p in paths:
+            if p.is_dir():
+                _from_dir(p, out)
+            elif p.suffix.lower() == ".jsonl" and p.is_file():
+                out.articles.extend(read_manifest(p))
+            elif p.is_file():
+                _from_file(p, out, item)
+            elif len(paths) == 1:
+                raise UsageError(f"{p}: no such file or directory")
+    seen: dict[str, ArticleSpec] = {}
+    for spec in out.articles:
+        prior = seen.get(spec.key)
+        if prior is not None and (prior.ar, prior.refs) != (spec.ar, spec.refs):
+            raise UsageError(f"two different articles share the identity {spec.key!r} "
+                             f"({prior.origin} and {spec.origin})")
+        seen.setdefault(spec.key, spec)
+    out.articles = [seen[k] for k in sorted(seen)]
+    return out
+
+
+def read_spec(spec: ArticleSpec) -> ArticleTexts:
+    """Read an article and its references (any supported encoding; HTML and Markdown
+    extracted). Raises ``InputError`` for an unusable file."""
+    from translate.readers import read_article
+
+    ar = read_article(spec.ar, source_lang="ar")
+    refs = {lang: read_article(path, source_lang=lang) for lang, path in spec.refs.items()}
+    markup = any(s.format != "text" for s in [ar, *refs.values()])
+    return ArticleTexts(spec.key, ar.text, {lang: s.text for lang, s in refs.items()}, markup)

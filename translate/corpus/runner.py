@@ -1,0 +1,328 @@
+"""``corpus build``: many articles through segment → translate → align → score, checkpointed.
+
+Two engines run the same stages (``translate.corpus.ingest``) and hand each finished article
+to a sink:
+
+- ``local``: one process, article after article; models load once, on the first new article.
+- ``ray``: a Ray Data pipeline over a cluster (``translate.corpus.ray_engine``).
+
+Sinks: ``DbSink`` (SQLite; each article one transaction, so a kill loses at most the article in
+flight) and ``ParquetSink`` (shards written whole; ``corpus import`` merges them). Before any
+model is loaded, every article is read and hashed; an article whose content hash the sink
+already holds is skipped, so rerunning an interrupted build finishes only what is left.
+
+Example::
+
+    found = discover(["news/"])
+    with CorpusStore.open("corpus.sqlite") as store:
+        report = build(found.articles, DbSink(store), BuildOptions(plan=plan))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.article import Article
+from translate.corpus.discover import ArticleSpec, read_spec
+from translate.corpus.ingest import article_hash, finish_article, segment_inputs
+from translate.corpus.store import CorpusStore, StoredArticle
+from translate.errors import TarjamaError, UsageError
+
+#: Translates a batch of articles into ``langs`` (fills ``sentence.translations``); returns
+#: token counts {"src_tokens", "out_tokens"} when it knows them.
+BatchMt = Callable[[list[Article], list[str]], "dict[str, int] | None"]
+BatchMtFactory = Callable[[], BatchMt]
+ENGINES = ("local", "ray")
+
+
+@dataclass
+class BuildOptions:
+    plan: Any  # translate.pipeline.Plan: models for every reference language
+    method: str = "auto"
+    aligner_options: dict[str, Any] | None = None
+    translator: BatchMtFactory | None = None  # default: the plan's engines
+    workers: int = 1  # ray: actors in the translation pool
+    threads: int = 1  # ray: CPU threads (and CPUs reserved) per actor
+    gpus: float = 0.0  # ray: GPUs per actor (0: CPU only)
+    batch_articles: int = 4  # ray: articles translated together by one actor call
+    ray_address: str | None = None  # None: a local Ray instance (or the one already running)
+    work_dir: Path | None = None  # ray: where the run's input manifest goes
+
+
+@dataclass
+class Job:
+    """An article read and hashed, not yet processed."""
+
+    key: str
+    digest: str
+    ar: str
+    refs: dict[str, str]
+    markup: bool
+
+
+@dataclass
+class Outcome:
+    """One processed article: stored, or why not; with what the worker measured."""
+
+    key: str
+    digest: str
+    stored: StoredArticle | None = None
+    error: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BuildStatus:
+    """What the progress display shows, after each article."""
+
+    total: int
+    done: int  # stored now + already there + failed
+    skipped: int
+    failed: int
+    units: int
+    elapsed: float
+    processed: int  # articles finished by this run (not skipped)
+
+    @property
+    def per_hour(self) -> float:
+        return 3600 * self.processed / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        left = self.total - self.done
+        return left * self.elapsed / self.processed if self.processed else None
+
+
+@dataclass
+class BuildReport:
+    engine: str
+    total: int
+    skipped: int = 0  # already in the sink before this run
+    added: int = 0
+    unchanged: int = 0  # finished by this run but already stored meanwhile (another writer)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    input_errors: list[tuple[str, str]] = field(default_factory=list)
+    units: int = 0
+    seconds: float = 0.0
+    src_tokens: int = 0
+    out_tokens: int = 0
+    workers: dict[str, dict[str, float]] = field(default_factory=dict)  # pid → measurements
+    load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+# --- sinks ---------------------------------------------------------------------------------
+
+
+class DbSink:
+    """Each article one SQLite transaction (idempotent by content hash)."""
+
+    def __init__(self, store: CorpusStore) -> None:
+        self.store = store
+
+    def done(self, digest: str) -> bool:
+        return self.store.find_hash(digest) is not None
+
+    def add(self, art: StoredArticle) -> str:
+        return self.store.add_article(art).status
+
+    def close(self) -> None:
+        pass
+
+
+class ParquetSink:
+    """Shards under a directory; an article already in a complete shard is not written again."""
+
+    def __init__(self, directory: Path, *, articles_per_shard: int = 64) -> None:
+        from translate.corpus.shards import ShardWriter, done_hashes
+
+        self._done = done_hashes(directory)
+        self.writer = ShardWriter(directory, articles_per_shard=articles_per_shard)
+
+    def done(self, digest: str) -> bool:
+        return digest in self._done
+
+    def add(self, art: StoredArticle) -> str:
+        if art.content_hash in self._done:
+            return "unchanged"
+        self.writer.add(art)
+        self._done.add(art.content_hash)
+        return "added"
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+# --- the stages shared by both engines -----------------------------------------------------
+
+
+def article_plan(plan: Any, langs: list[str]) -> Any:
+    """The plan restricted to an article's reference languages (its hash names only those)."""
+    missing = [lang for lang in langs if ("ar", lang) not in plan.models]
+    if missing:
+        raise UsageError(f"no model for ar→{missing[0]}; pass --model {missing[0]}=ID")
+    return dataclasses.replace(plan, targets=langs, via=None,
+                               models={k: v for k, v in plan.models.items() if k[1] in langs})
+
+
+def engine_batch_translator(plan: Any) -> BatchMtFactory:
+    """The default translator: the plan's engines, loaded once per process."""
+
+    def factory() -> BatchMt:
+        from translate.pipeline import load_engines, translate_articles
+
+        engines = load_engines(plan)
+
+        def mt(articles: list[Article], langs: list[str]) -> dict[str, int]:
+            before = sum(e.stats.output_tokens for e in engines.values())
+            src = sum(e.count_tokens(u) for a in articles for s in a.sentences()
+                      for u in s.units() for (_, t), e in engines.items() if t in langs)
+            sub = article_plan(plan, langs)
+            translate_articles(articles, sub, {k: engines[k] for k in sub.models},
+                               checks=False)
+            after = sum(e.stats.output_tokens for e in engines.values())
+            return {"src_tokens": src, "out_tokens": after - before}
+
+        return mt
+
+    return factory
+
+
+def translate_and_finish(jobs: list[Job], mt: BatchMt, options: BuildOptions,
+                         aligner: Any) -> list[Outcome]:
+    """Segment, translate (articles with the same reference languages together), align and
+    score; an article that fails is reported, never taking the others down."""
+    started, cpu0 = time.perf_counter(), time.process_time()
+    outcomes: dict[str, Outcome] = {}
+    ready: dict[tuple[str, ...], list[tuple[Job, Article, dict[str, Article]]]] = {}
+    for job in jobs:
+        try:
+            ar, refs = segment_inputs(job.ar, job.refs, key=job.key, markup=job.markup)
+        except TarjamaError as e:
+            outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
+            continue
+        ready.setdefault(tuple(job.refs), []).append((job, ar, refs))
+    tokens = {"src_tokens": 0, "out_tokens": 0}
+    for langs, group in ready.items():
+        try:
+            counts = mt([ar for _, ar, _ in group], list(langs)) or {}
+        except TarjamaError as e:
+            for job, _, _ in group:
+                outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
+            continue
+        for k in tokens:
+            tokens[k] += int(counts.get(k, 0))
+        for job, ar, refs in group:
+            try:
+                stored = finish_article(
+                    ar, refs, key=job.key, digest=job.digest,
+                    plan=article_plan(options.plan, list(langs)), method=options.method,
+                    aligner=aligner, aligner_options=options.aligner_options)
+                outcomes[job.digest] = Outcome(job.key, job.digest, stored=stored)
+            except TarjamaError as e:
+                outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
+    stats = {"pid": os.getpid(), "articles": len(jobs),
+             "cpu_seconds": time.process_time() - cpu0,
+             "wall_seconds": time.perf_counter() - started,
+             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **tokens}
+    result = [outcomes[j.digest] for j in jobs]
+    if result:
+        result[0].stats = stats  # the batch's measurements ride on its first article
+    return result
+
+
+def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Any,
+              report: BuildReport) -> Iterator[Job]:
+    """Read and hash each article; skip those the sink holds; report unreadable ones."""
+    for spec in specs:
+        try:
+            texts = read_spec(spec)
+            digest = article_hash(texts.ar, texts.refs,
+                                  plan=article_plan(options.plan, list(texts.refs)),
+                                  method=options.method, markup=texts.markup)
+        except TarjamaError as e:
+            report.input_errors.append((spec.key, str(e)))
+            continue
+        if sink.done(digest):
+            report.skipped += 1
+            continue
+        yield Job(spec.key, digest, texts.ar, texts.refs, texts.markup)
+
+
+# --- the build -----------------------------------------------------------------------------
+
+
+def build(specs: list[ArticleSpec], sink: Any, options: BuildOptions, *, engine: str = "local",
+          progress: Callable[[BuildStatus], None] | None = None) -> BuildReport:
+    """Process every article of ``specs`` not yet in ``sink``; see the module docstring."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    report = BuildReport(engine, len(specs))
+    started = time.perf_counter()
+
+    def status() -> BuildStatus:
+        processed = report.added + report.unchanged + len(report.failed)
+        return BuildStatus(report.total, processed + report.skipped + len(report.input_errors),
+                           report.skipped, len(report.failed) + len(report.input_errors),
+                           report.units, time.perf_counter() - started, processed)
+
+    def take(outcome: Outcome) -> None:
+        if outcome.stats:
+            w = report.workers.setdefault(str(outcome.stats["pid"]), {
+                "articles": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0, "maxrss_mb": 0.0})
+            for k in ("articles", "cpu_seconds", "wall_seconds"):
+                w[k] += outcome.stats[k]
+            w["maxrss_mb"] = max(w["maxrss_mb"], outcome.stats["maxrss_mb"])
+            report.src_tokens += int(outcome.stats.get("src_tokens", 0))
+            report.out_tokens += int(outcome.stats.get("out_tokens", 0))
+        if outcome.stored is None:
+            report.failed.append((outcome.key, outcome.error or "failed"))
+        else:
+            what = sink.add(outcome.stored)
+            if what == "unchanged":
+                report.unchanged += 1
+            else:
+                report.added += 1
+                report.units += len(outcome.stored.units)
+        if progress:
+            progress(status())
+
+    try:
+        jobs = read_jobs(specs, options, sink, report)
+        if engine == "local":
+            _run_local(jobs, options, take, progress and (lambda: progress(status())))
+        else:
+            from translate.corpus.ray_engine import run_ray
+
+            run_ray(jobs, options, take, started=lambda: progress and progress(status()))
+    finally:
+        sink.close()
+        report.seconds = time.perf_counter() - started
+        report.load_average = os.getloadavg()
+    return report
+
+
+def _run_local(jobs: Iterator[Job], options: BuildOptions, take: Callable[[Outcome], None],
+               tick: Callable[[], None] | None) -> None:
+    from translate.align import get_aligner
+
+    factory = options.translator or engine_batch_translator(options.plan)
+    mt: BatchMt | None = None
+    aligner = None
+    for job in jobs:
+        if tick:
+            tick()
+        if mt is None:  # nothing loads when every article is already stored
+            mt = factory()
+            aligner = get_aligner(options.method, **(options.aligner_options or {}))
+        for outcome in translate_and_finish([job], mt, options, aligner):
+            take(outcome)
