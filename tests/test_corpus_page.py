@@ -13,6 +13,8 @@ from translate.corpus.store import CorpusStore
 from translate.errors import UsageError
 
 ARTICLE = Path(__file__).parent / "data" / "article.ar.txt"
+# Its English fixture translation is long for its source: the length check flags it.
+FLAGGED = "عقد مجلس الأمن جلسة طارئة لبحث الوضع في المنطقة."
 runner = CliRunner()
 
 
@@ -20,7 +22,9 @@ runner = CliRunner()
 def corpus(tmp_path_factory, fixture_models, fixture_pairs) -> Path:
     """The test article with references made of the pairs' targets, one paragraph per block."""
     root = tmp_path_factory.mktemp("page")
-    blocks = ARTICLE.read_text(encoding="utf-8").split("\n\n")[1:]
+    article = root / "article.ar.txt"
+    article.write_text(ARTICLE.read_text(encoding="utf-8") + f"\n{FLAGGED}\n", encoding="utf-8")
+    blocks = article.read_text(encoding="utf-8").split("\n\n")[1:]
     refs = {}
     for lang, pairs in fixture_pairs.items():
         table = dict(pairs)
@@ -29,7 +33,7 @@ def corpus(tmp_path_factory, fixture_models, fixture_pairs) -> Path:
         refs[lang].write_text("\n\n".join(paras) + "\n", encoding="utf-8")
     db = root / "c.sqlite"
     result = runner.invoke(app, [
-        "corpus", "add", str(ARTICLE), "--db", str(db), "--method", "bleu", "--beam", "1",
+        "corpus", "add", str(article), "--db", str(db), "--method", "bleu", "--beam", "1",
         "--ref", f"en={refs['en']}", "--ref", f"ru={refs['ru']}",
         "--model", f"en={fixture_models['en']}", "--model", f"ru={fixture_models['ru']}",
         "--backend", "transformers", "-q"])
@@ -51,3 +55,27 @@ def test_page_shows_references_next_to_arabic_with_scores(corpus, fixture_pairs)
 def test_unknown_article_is_a_usage_error(corpus):
     with CorpusStore.open(corpus) as store, pytest.raises(UsageError, match="matches no article"):
         article_page(store, "no-such-article")
+
+
+def test_cli_exports_the_page_and_refuses_to_overwrite(corpus, tmp_path):
+    out = tmp_path / "page.html"
+    args = ["corpus", "export", "--db", str(corpus), "--format", "html",
+            "--article", "article.ar.txt", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert 'id="aligned"' in out.read_text(encoding="utf-8")
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_qa_flags_are_stored_exported_and_counted(corpus, tmp_path):
+    with CorpusStore.open(corpus) as store:
+        flagged = [(u["id"], s.flags) for u in store.units() for pair, s in u["pairs"].items()
+                   if s.flags]
+    assert len(flagged) == 1 and flagged[0][1][0]["check"] == "length"
+    out = tmp_path / "c.tmx"
+    assert runner.invoke(app, ["corpus", "export", "--db", str(corpus), "--format", "tmx",
+                               "-o", str(out)]).exit_code == 0
+    assert 'type="x-ar-en-qa-flags">length:' in out.read_text(encoding="utf-8")
+    stats = runner.invoke(app, ["corpus", "stats", "--db", str(corpus)])
+    assert "QA flags on the MT: length ×1" in stats.output

@@ -100,8 +100,11 @@ def export_command(
         "--output", "-o", help="Output file; for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
     db: DbOption = Path("corpus.sqlite"),
     pair: Annotated[str, typer.Option(help="ar-en | ar-ru | ar-en-ru.")] = "ar-en-ru",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="tmx | tsv | jsonl | moses.")
-                   ] = "tmx",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="tmx | tsv | jsonl | moses | html (one article's page).")
+    ] = "tmx",
+    article: Annotated[str | None, typer.Option(
+        help="html: the article to show (its source path or URL, or its end).")] = None,
     min_score: Annotated[float | None, typer.Option(
         min=0.0, max=1.0,
         help="Keep units whose alignment score is at least this in every pair (0-1).")] = None,
@@ -121,11 +124,24 @@ def export_command(
       tarjama corpus export --pair ar-ru --format moses --min-score 0.5 -o train
 
       (the last one writes train.ar and train.ru)
+
+      tarjama corpus export --format html --article lavrov-sahel-2025-04-03.ar.txt -o page.html
+
+      (the reading page: Ar | En | Ru, and side by side the references aligned with the
+      Arabic, with the machine translation's BLEU/chrF and QA badges)
     """
     from translate.corpus.export import FORMATS, pair_langs, select_units, write_export
     from translate.corpus.store import CorpusStore
     from translate.errors import UsageError
 
+    if fmt == "html":
+        from translate.corpus.page import article_page
+        from translate.fsio import atomic_write
+
+        with CorpusStore.open(db, create=False) as store:
+            page = article_page(store, article)
+        typer.echo(f"wrote {atomic_write(output, page, force=force)}", err=True)
+        return
     pair_langs(pair)
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")

@@ -224,6 +224,8 @@ def build_units(ar: Article, refs: dict[str, Article], aligner: Any, *,
                 method=beads[0].method if beads else "",
                 align_score=round(min(b.score for b in beads), 4) if beads and aligned else 0.0,
                 mt=mt, bleu=bleu, chrf=chrf,
+                flags=[f.to_dict() for i in g["src"]
+                       if (t := src[i][1].translations.get(lang)) is not None for f in t.flags],
             )
         units.append(Unit(ordinal, sides, pairs))
     return units

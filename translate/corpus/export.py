@@ -96,6 +96,9 @@ def to_tmx(rows: list[dict[str, Any]], pair: str, *, segtype: str = "sentence") 
             props += [(f"{key}-bead", p.bead), (f"{key}-method", p.method),
                       (f"{key}-align-score", _fmt(p.align_score)), (f"{key}-bleu", _fmt(p.bleu)),
                       (f"{key}-chrf", _fmt(p.chrf)), (f"{key}-mt", p.mt or "")]
+            if p.flags:
+                props.append((f"{key}-qa-flags", "; ".join(
+                    f"{f['check']}: {f['message']}" for f in p.flags)))
         for ptype, value in props:
             ET.SubElement(tu, "prop", type=ptype).text = xml_safe(value)
         for lang in langs:
@@ -138,6 +141,7 @@ def to_jsonl(rows: list[dict[str, Any]], pair: str) -> str:
             f"{SOURCE_LANG}-{lang}": {
                 "bead": (s := u["pairs"][f"{SOURCE_LANG}-{lang}"]).bead, "method": s.method,
                 "align": s.align_score, "bleu": s.bleu, "chrf": s.chrf, "mt": s.mt,
+                "flags": s.flags,
             } for lang in langs[1:]
         }
         out.append(json.dumps(rec, ensure_ascii=False))

@@ -62,7 +62,7 @@ def engine_translator(plan: Any, progress: Any = None) -> MtFactory:
         def mt(article: Article, langs: list[str]) -> None:
             if sorted(langs) != sorted(plan.targets):
                 raise UsageError(f"the plan translates into {plan.targets}, not {langs}")
-            translate_articles([article], plan, engines, progress=progress, checks=False)
+            translate_articles([article], plan, engines, progress=progress, checks=True)
 
         return mt
 

@@ -187,8 +187,8 @@ def engine_batch_translator(plan: Any) -> BatchMtFactory:
             src = sum(e.count_tokens(u) for a in articles for s in a.sentences()
                       for u in s.units() for (_, t), e in engines.items() if t in langs)
             sub = article_plan(plan, langs)
-            translate_articles(articles, sub, {k: engines[k] for k in sub.models},
-                               checks=False)
+            # checks on: the QA flags of the MT are stored with each pair's scores
+            translate_articles(articles, sub, {k: engines[k] for k in sub.models})
             after = sum(e.stats.output_tokens for e in engines.values())
             return {"src_tokens": src, "out_tokens": after - before}
 

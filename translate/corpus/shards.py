@@ -57,7 +57,8 @@ def schema() -> Any:
         p = pair.replace("-", "_")
         fields += [(f"{p}_bead", pa.string()), (f"{p}_method", pa.string()),
                    (f"{p}_align", pa.float64()), (f"{p}_mt", pa.string()),
-                   (f"{p}_bleu", pa.float64()), (f"{p}_chrf", pa.float64())]
+                   (f"{p}_bleu", pa.float64()), (f"{p}_chrf", pa.float64()),
+                   (f"{p}_flags", pa.string())]
     fields += [("models", pa.string()), ("method", pa.string()), ("run", pa.string()),
                ("article_json", pa.string())]
     return pa.schema(fields)
@@ -88,7 +89,8 @@ def to_rows(art: StoredArticle, run_id: str = "") -> list[dict[str, Any]]:
             p, s = pair.replace("-", "_"), u.pairs.get(pair)
             row.update({f"{p}_bead": s and s.bead, f"{p}_method": s and s.method,
                         f"{p}_align": s and s.align_score, f"{p}_mt": s and s.mt,
-                        f"{p}_bleu": s and s.bleu, f"{p}_chrf": s and s.chrf})
+                        f"{p}_bleu": s and s.bleu, f"{p}_chrf": s and s.chrf,
+                        f"{p}_flags": s and json.dumps(s.flags, ensure_ascii=False)})
         rows.append(row)
     if rows:
         rows[0]["article_json"] = json.dumps({
@@ -118,7 +120,8 @@ def from_rows(rows: list[dict[str, Any]]) -> StoredArticle:
             p = pair.replace("-", "_")
             if r[f"{p}_bead"] is not None:
                 pairs[pair] = PairScore(r[f"{p}_bead"], r[f"{p}_method"], r[f"{p}_align"],
-                                        r[f"{p}_mt"], r[f"{p}_bleu"], r[f"{p}_chrf"])
+                                        r[f"{p}_mt"], r[f"{p}_bleu"], r[f"{p}_chrf"],
+                                        json.loads(r[f"{p}_flags"] or "[]"))
         units.append(Unit(k, sides, pairs))
     return StoredArticle(
         key=first["article"], content_hash=first["content_hash"],

@@ -36,6 +36,7 @@ class PairStats:
     partial: int  # units with one side only (1-0 / 0-1 beads, kept and marked)
     beads: dict[str, int]  # bead type → units
     scores: dict[str, Distribution]  # over the units with both sides
+    flags: dict[str, int] = field(default_factory=dict)  # QA check → units whose MT it flagged
 
 
 @dataclass
@@ -79,8 +80,10 @@ def corpus_stats(store: CorpusStore, *, all_versions: bool = False) -> CorpusSta
         kinds[u["kind"]] += 1
         for pair, s in u["pairs"].items():
             acc = per_pair.setdefault(pair, {"units": 0, "partial": 0, "beads": Counter(),
-                                             "align": [], "bleu": [], "chrf": []})
+                                             "align": [], "bleu": [], "chrf": [],
+                                             "flags": Counter()})
             acc["beads"][s.bead] += 1
+            acc["flags"].update({f["check"] for f in s.flags})
             if "0" in s.bead.split("-"):
                 acc["partial"] += 1
                 continue
@@ -91,7 +94,8 @@ def corpus_stats(store: CorpusStore, *, all_versions: bool = False) -> CorpusSta
                     acc[key].append(getattr(s, key))
     pairs = {
         pair: PairStats(acc["units"], acc["partial"], dict(sorted(acc["beads"].items())),
-                        {k: distribution(acc[k], SCALES[k]) for k in SCALES})
+                        {k: distribution(acc[k], SCALES[k]) for k in SCALES},
+                        dict(sorted(acc["flags"].items())))
         for pair, acc in sorted(per_pair.items())
     }
     return CorpusStats(len({a["source"] for a in every}), len(every), len(current), n_units,
@@ -109,7 +113,9 @@ def format_stats(s: CorpusStats) -> str:
     ]
     for pair, p in s.pairs.items():
         lines += ["", f"{pair}: {p.units} aligned units, {p.partial} with one side only",
-                  "  bead types: " + ", ".join(f"{b} ×{n}" for b, n in p.beads.items())]
+                  "  bead types: " + ", ".join(f"{b} ×{n}" for b, n in p.beads.items()),
+                  "  QA flags on the MT: " + (", ".join(f"{c} ×{n}" for c, n in p.flags.items())
+                                              or "none")]
         for name, d in p.scores.items():
             if not d.count:
                 lines.append(f"  {name}: no scores")

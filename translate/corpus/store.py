@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     mt TEXT,                       -- MT of the source side (NULL when it has no source side)
     bleu REAL,                     -- sentence BLEU of mt against the reference side
     chrf REAL,
+    flags TEXT NOT NULL DEFAULT '[]', -- JSON: the QA checks' flags on the MT
     PRIMARY KEY (unit_id, pair)
 );
 CREATE INDEX IF NOT EXISTS units_article ON units(article_id);
@@ -114,6 +115,7 @@ class PairScore:
     mt: str | None
     bleu: float | None
     chrf: float | None
+    flags: list[dict[str, str]] = field(default_factory=list)  # QA flags on the MT
 
 
 @dataclass
@@ -241,6 +243,9 @@ class CorpusStore:
             for stmt in _SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            # Added after the first schema: older files gain the column (empty flags).
+            if "flags" not in {r[1] for r in c.execute("PRAGMA table_info(pair_scores)")}:
+                c.execute("ALTER TABLE pair_scores ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'")
             row = c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 c.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -312,9 +317,9 @@ class CorpusStore:
                 )
                 c.executemany(
                     "INSERT INTO pair_scores (unit_id, pair, bead, method, align_score, mt, bleu,"
-                    " chrf) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(u.id, pair, p.bead, p.method, p.align_score, p.mt, p.bleu, p.chrf)
-                     for pair, p in u.pairs.items()],
+                    " chrf, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(u.id, pair, p.bead, p.method, p.align_score, p.mt, p.bleu, p.chrf,
+                      json.dumps(p.flags, ensure_ascii=False)) for pair, p in u.pairs.items()],
                 )
         status = "added" if version == 1 else "new-version"
         return AddResult(status, int(article_id or 0), art.key, version, len(art.units),
@@ -347,7 +352,8 @@ class CorpusStore:
                     "SELECT p.* FROM pair_scores p JOIN units u ON u.id = p.unit_id "
                     "WHERE u.article_id = ? ORDER BY p.pair", (a["id"],)):
                 pairs.setdefault(p["unit_id"], {})[p["pair"]] = PairScore(
-                    p["bead"], p["method"], p["align_score"], p["mt"], p["bleu"], p["chrf"])
+                    p["bead"], p["method"], p["align_score"], p["mt"], p["bleu"], p["chrf"],
+                    json.loads(p["flags"]))
             for u in self.conn.execute("SELECT id, ordinal, kind FROM units WHERE article_id = ?"
                                        " ORDER BY ordinal", (a["id"],)).fetchall():
                 yield {"id": u["id"], "ordinal": u["ordinal"], "kind": u["kind"],
