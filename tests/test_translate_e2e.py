@@ -169,3 +169,21 @@ def test_pivot_via_english_translates_ar_en_ru(fixture_models, fixture_pivot_mod
     assert [b["translations"]["ru"] for b in data["blocks"][1:]] == expected["ru"]
     assert set(data["meta"]["models"]) == {"ar-en", "en-ru"}  # no direct ar→ru model used
     assert data["meta"]["via"] == "en"
+
+
+def test_ctranslate2_translates_both_languages_at_once_exactly(fixture_models, expected,
+                                                                tmp_path):
+    """en and ru run side by side (CTranslate2 releases the GIL), each on its share of cores."""
+    import os
+
+    from translate.pipeline import load_engines
+
+    plan = make_plan(["en", "ru"], {k: str(v) for k, v in fixture_models.items()},
+                     backend="ctranslate2")
+    engines = load_engines(plan)
+    assert all(e.releases_gil for e in engines.values())
+    assert {e.options.threads for e in engines.values()} == {max(1, (os.cpu_count() or 1) // 2)}
+    art = segment_text(ARTICLE.read_text(encoding="utf-8"))
+    translate_articles([art], plan, engines)
+    for lang in ("en", "ru"):
+        assert [b.translation(lang) for b in art.translatable_blocks] == expected[lang]

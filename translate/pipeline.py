@@ -7,9 +7,11 @@ the whole article (and, in ``translate_articles``, many articles); each model is
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 from translate.article import Article, Flag, Sentence, Translation
 from translate.engines import load_engine
@@ -61,9 +63,27 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
 
 
 def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
-    """Load each model the plan needs exactly once."""
-    return {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
-                             options=plan.options) for leg in plan.legs()}
+    """Load each model the plan needs exactly once.
+
+    When the Arabic is translated into several languages by engines that release the GIL
+    (CTranslate2), they run at the same time, each on its share of the cores, unless the user
+    set --threads: measured on 2 cores, en and ru side by side with one thread each gave 918
+    tok/s against 564 one after the other with two threads each (eval/results/speed).
+    """
+    engines = {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
+                                options=plan.options) for leg in plan.legs()}
+    parallel = _parallel_legs(plan, engines)
+    if len(parallel) > 1 and plan.options.threads == 0:
+        share = max(1, (os.cpu_count() or 1) // len(parallel))
+        for leg in parallel:
+            engines[leg].options = replace(engines[leg].options, threads=share)
+    return engines
+
+
+def _parallel_legs(plan: Plan, engines: dict[tuple[str, str], Engine]) -> list[tuple[str, str]]:
+    """The first legs (from Arabic) that can run at the same time."""
+    first = list(dict.fromkeys(plan.route(t)[0] for t in plan.targets))
+    return first if all(engines[leg].releases_gil for leg in first) else []
 
 
 def translate_articles(articles: Sequence[Article], plan: Plan,
@@ -80,6 +100,13 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
     started = time.perf_counter()
     per_target: dict[str, list[Hypothesis]] = {}
     cache: dict[tuple[str, str], list[Hypothesis]] = {}
+    parallel = _parallel_legs(plan, engines)
+    if len(parallel) > 1:
+        with ThreadPoolExecutor(len(parallel)) as pool:
+            futures = {leg: pool.submit(engines[leg].translate_detailed, units,
+                                        progress(f"{leg[0]}→{leg[1]}") if progress else None)
+                       for leg in parallel}
+            cache.update({leg: f.result() for leg, f in futures.items()})
     for target in plan.targets:
         hyps: list[Hypothesis] = []
         inputs = units

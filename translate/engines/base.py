@@ -14,6 +14,7 @@ only needs the SentencePiece model, and a rerun served from the cache never pays
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from translate.cache import TranslationCache
 
 ProgressFn = Callable[[int, int], None]
+_LOAD_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Engine(ABC):
     """A loaded translation model for one direction (e.g. ar→en)."""
 
     backend: ClassVar[str]
+    # Whether decoding releases the GIL, so engines of different directions can run in threads
+    # at the same time (CTranslate2 does; torch's generate loop mostly holds it).
+    releases_gil: ClassVar[bool] = False
 
     def __init__(self, ref: ModelRef, src_lang: str, tgt_lang: str,
                  options: DecodeOptions | None = None) -> None:
@@ -101,11 +106,15 @@ class Engine(ABC):
 
     def load(self) -> Engine:
         """Load the model now (idempotent); ``translate`` calls it when it has work to do."""
-        if not self._loaded:
-            started = time.perf_counter()
-            self._load()
-            self._loaded = True
-            self.stats.load_seconds += time.perf_counter() - started
+        # One load at a time across threads: engines that translate side by side load lazily
+        # in their threads, and transformers' loading (used by the CTranslate2 converter) is
+        # not thread-safe (it switches a process-wide default device while building a model).
+        with _LOAD_LOCK:
+            if not self._loaded:
+                started = time.perf_counter()
+                self._load()
+                self._loaded = True
+                self.stats.load_seconds += time.perf_counter() - started
         return self
 
     def with_options(self, **changes: Any) -> Engine:

@@ -40,6 +40,7 @@ def default_compute_type(device: str) -> str:
 
 class CTranslate2Engine(Engine):
     backend = "ctranslate2"
+    releases_gil = True
 
     def cache_identity(self) -> str:
         # int8 and float32 decode to (slightly) different outputs: they must not share entries.
