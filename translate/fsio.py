@@ -8,9 +8,11 @@ only when the caller says ``force``.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from translate.errors import InputError, OutputExistsError, UsageError
@@ -93,3 +95,21 @@ def safe_name(stem: str) -> str:
     if not name:
         raise UsageError(f"cannot derive an output file name from {stem!r}")
     return name
+
+
+@contextmanager
+def atomic_dir(target: Path, label: str = "tmp") -> Iterator[Path]:
+    """Build a directory beside ``target`` and swap it in only when the block succeeds.
+
+    A crash or an error leaves ``target`` as it was (the half-built copy is removed); the
+    caller decides beforehand whether an existing ``target`` may be replaced.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{label}-"))
+    try:
+        yield tmp
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -10,11 +10,12 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from translate.errors import TarjamaError, UsageError
+from translate.readers import InputFormat
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,3 +113,14 @@ class Progress:
             self._bar.update(self._tasks[label], completed=done, total=total)
 
         return update
+
+
+# How an input is read: the same four options on every command that reads an article.
+EncodingOption = Annotated[str | None, typer.Option(
+    help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")]
+InputFormatOption = Annotated[InputFormat, typer.Option(
+    "--input-format", help="auto | text | html | markdown.")]
+FromOption = Annotated[str, typer.Option(
+    "--from", help="Source language; anything but ar skips the is-it-Arabic check.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Report how the input was read (format, encoding).")]

@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from translate.cli import app
-from translate.cli.common import command
+from translate.cli.common import (
+    EncodingOption,
+    FromOption,
+    InputFormatOption,
+    VerboseOption,
+    command,
+)
 from translate.readers import InputFormat
 
 
@@ -30,16 +36,10 @@ def segment(
     model: Annotated[str | None, typer.Option(
         help="Count tokens with this model's source.spm (a model directory, or a hub id "
         "already on disk) instead of the conservative estimate.")] = None,
-    encoding: Annotated[str | None, typer.Option(
-        help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")
-    ] = None,
-    input_format: Annotated[InputFormat, typer.Option(
-        "--input-format", help="auto | text | html | markdown.")] = InputFormat.auto,
-    from_lang: Annotated[str, typer.Option(
-        "--from", help="Source language; anything but ar skips the is-it-Arabic check.")
-    ] = "ar",
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Report how the input was read (format, encoding).")] = False,
+    encoding: EncodingOption = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    from_lang: FromOption = "ar",
+    verbose: VerboseOption = False,
 ) -> None:
     """Segment an article: normalise it, give each block a role, split sentences and chunks.
 

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from translate.cli import app
-from translate.cli.common import Progress, command, parse_assignments, parse_list
+from translate.cli.common import (
+    EncodingOption,
+    FromOption,
+    InputFormatOption,
+    Progress,
+    VerboseOption,
+    command,
+    parse_assignments,
+    parse_list,
+)
 from translate.readers import InputFormat
 
 
@@ -56,16 +65,10 @@ def translate_command(
         "better by the checks.")] = False,
     strict: Annotated[bool, typer.Option(help="Fail if any segment fails to translate.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    encoding: Annotated[str | None, typer.Option(
-        help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")
-    ] = None,
-    input_format: Annotated[InputFormat, typer.Option(
-        "--input-format", help="auto | text | html | markdown.")] = InputFormat.auto,
-    from_lang: Annotated[str, typer.Option(
-        "--from", help="Source language; anything but ar skips the is-it-Arabic check.")
-    ] = "ar",
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Report how the input was read (format, encoding).")] = False,
+    encoding: EncodingOption = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    from_lang: FromOption = "ar",
+    verbose: VerboseOption = False,
 ) -> None:
     """Translate Arabic news articles into English and Russian.
 

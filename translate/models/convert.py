@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
+from translate.fsio import atomic_dir
 from translate.models.store import ModelRef, resolve, store_dir, store_path
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_float32", "int8_bfloat16", "int16", "float16",
@@ -90,9 +90,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
     except ModuleNotFoundError:
         raise MissingExtraError("ctranslate2", "ct2") from None
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.convert-"))
-    try:
+    with atomic_dir(target, "convert") as tmp:
         converter = TransformersConverter(
             str(ref.path),
             copy_files=[f for f in COPY_FILES if (ref.path / f).is_file()],
@@ -108,11 +106,6 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
                                  f"{type(e).__name__}: {e}") from None
         shutil.copy2(ref.path / "config.json", tmp / "marian_config.json")
         _write_meta(tmp, ref, quantization, vmap)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

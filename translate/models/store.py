@@ -210,25 +210,18 @@ def local_status(model_id: str) -> str:
 def pull(model_id: str, *, force: bool = False) -> Path:
     """Download ``model_id`` from the hub into the tarjama store (a plain directory copy)."""
     import shutil
-    import tempfile
 
     from translate.errors import OutputExistsError
+    from translate.fsio import atomic_dir
 
     target = store_path(model_id)
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force to download it again")
     looked = [f"Hugging Face cache {hf_cache_dir()}"]
     snapshot = _hub_snapshot(model_id, download=True, looked=looked)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".pull-"))
-    try:
+    with atomic_dir(target, "pull") as tmp:
         for f in snapshot.iterdir():
             if f.is_file():
                 shutil.copy2(f.resolve(), tmp / f.name)
         validate_marian_dir(tmp, model_id)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
