@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.errors import RuntimeFailure
+from translate.sqlite_wal import connect
 
 if TYPE_CHECKING:
     from translate.engines.base import Hypothesis
@@ -81,10 +82,7 @@ class TranslationCache:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30.0, check_same_thread=False,
-                                       isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db = connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough
             self._db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as e:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from pathlib import Path
+
+from translate.sqlite_wal import connect
 
 JOURNAL_NAME = ".tarjama-journal.sqlite"
 
@@ -33,9 +34,7 @@ class Journal:
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / JOURNAL_NAME
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db = connect(self.path, isolation_level=None)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS work (key TEXT PRIMARY KEY, source TEXT, outputs TEXT,"
             " state TEXT CHECK (state IN ('writing', 'done')), updated REAL)"

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import RuntimeFailure, UsageError
+from translate.sqlite_wal import connect
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000  # a second writer waits for the first instead of failing at once
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -205,10 +205,8 @@ class CorpusStore:
         if create:
             p.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = connect(p, isolation_level=None)
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, str(p))
             store._migrate()
