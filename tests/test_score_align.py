@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from align_cases import EN as ALIGN_EN
+from align_cases import RU as ALIGN_RU
 from typer.testing import CliRunner
 
 import translate.cli.score  # noqa: F401  (registers the command on the app)
@@ -14,20 +16,8 @@ from translate.cli import app
 from translate.errors import InputError
 from translate.score import score_corpus
 
-EN = [
-    "Oil prices rose today after OPEC decided to cut production.",
-    "The president opened a new hospital in the capital.",
-    "The national team won the final match three goals to one.",
-    "Forecasters expect heavy rain at the weekend.",
-    "The university announced scholarships for engineering students.",
-]
-RU = [
-    "Цены на нефть выросли сегодня после решения ОПЕК сократить добычу.",
-    "Президент открыл новую больницу в столице.",
-    "Национальная сборная выиграла финальный матч со счётом три–один.",
-    "Синоптики ожидают сильных дождей в выходные.",
-    "Университет объявил о стипендиях для студентов-инженеров.",
-]
+# The first five sentences of the aligner's test bank, in English and Russian.
+EN, RU = ALIGN_EN[:5], ALIGN_RU[:5]
 
 
 def _article(paragraphs: list[list[str]]) -> str:
