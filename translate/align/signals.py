@@ -22,6 +22,13 @@ _WORD = re.compile(r"\w+")
 
 class Signal:
     name = "signal"
+    #: baseline of a span of a lines: random spans of a lines (True) or random single lines
+    #: (Vecalign's choice, right for meaning signals: a 2-line span is as unlike a random line as
+    #: a 1-line one). Length needs same-size spans: a 2-line span is never as long as a random
+    #: single line, so against lines its baseline was ~1 and every 2-2 bead looked length-perfect.
+    same_size_baseline = False
+    #: cap on the normalised dissimilarity (0.5 = an unrelated pair); None: no cap
+    max_dissim: float | None = None
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -44,10 +51,12 @@ def _ngram_sets(tokens: Sequence[str], order: int) -> list[frozenset]:
             for n in range(1, order + 1)]
 
 
-def sentence_bleu(hyp: list[frozenset], hyp_len: int, ref: list[frozenset], ref_len: int) -> float:
+def sentence_bleu(hyp: list[frozenset], hyp_len: int, ref: list[frozenset], ref_len: int,
+                  ratio: float = 1.0) -> float:
     """A modified sentence BLEU over n-gram *types* (sets): set intersections are fast, and a
     repeated word matching twice adds nothing for alignment. Unigram precision is unsmoothed (no
-    shared word means no evidence), higher orders are add-one smoothed; brevity penalty as BLEU's.
+    shared word means no evidence), higher orders are add-one smoothed; brevity penalty as BLEU's
+    but against ``ratio`` times the reference length (see ``BleuSignal``).
     The reference implementation of what ``BleuSignal`` computes in bulk (tests compare them).
     """
     if not hyp_len or not ref_len or not hyp[0]:
@@ -61,7 +70,7 @@ def sentence_bleu(hyp: list[frozenset], hyp_len: int, ref: list[frozenset], ref_
             logp += math.log(match / len(h))
         else:
             logp += math.log((match + 1) / (len(h) + 1))
-    bp = min(1.0, math.exp(1.0 - ref_len / hyp_len))
+    bp = min(1.0, math.exp(1.0 - ratio * ref_len / hyp_len))
     return bp * math.exp(logp / len(hyp))
 
 
@@ -89,6 +98,13 @@ def _gather(flat: np.ndarray, off: np.ndarray, rows: np.ndarray) -> tuple[np.nda
 class BleuSignal(Signal):
     """MT of the source span against the target span (and, with ``tgt_mt``, the reverse too).
 
+    Brevity penalty: against the length this MT is expected to have, i.e. the reference length
+    times the document's MT/reference token ratio (Gale-Church estimate their c per document
+    the same way). With BLEU's own penalty an MT that is systematically short (a terse system,
+    or the dev sets' degraded MT, 0.8 of the reference) penalised every true pair, and a
+    neighbour's unrelated sentence added to the hypothesis lifted the penalty about as much as
+    its unmatched words cost, so deleted lines joined beads for free.
+
     Speed: n-grams are interned as integer ids once per span, and a whole batch of span pairs
     (a DP row, or the random-pair baseline) is scored with a few numpy calls: each pair's ids
     are offset by ``pair * vocabulary`` so one sorted intersection counts the matches of every
@@ -104,6 +120,12 @@ class BleuSignal(Signal):
         self.sides = [(self._tok(src_mt), self._tok(tgt))]
         if tgt_mt is not None and src is not None:
             self.sides.append((self._tok(src), self._tok(tgt_mt)))
+        # MT tokens per reference token over the whole document, per direction (see the class)
+        self.ratios = []
+        for k, (x, y) in enumerate(self.sides):
+            hyp, ref = (x, y) if k == 0 else (y, x)
+            nh, nr = sum(map(len, hyp)), sum(map(len, ref))
+            self.ratios.append(min(2.0, max(0.5, nh / nr)) if nh and nr else 1.0)
         self._tables: dict[tuple[int, int, int], _Spans] = {}
 
     @staticmethod
@@ -130,7 +152,7 @@ class BleuSignal(Signal):
         return self._tables[key]
 
     def _bleu(self, hyp: _Spans, hs: np.ndarray, ref: _Spans, rs: np.ndarray,
-              bp_on: bool = True) -> np.ndarray:
+              bp_on: bool = True, ratio: float = 1.0) -> np.ndarray:
         k = len(hs)
         vocab = max(len(self._ids), 1)
         pair = np.arange(k, dtype=np.int64)
@@ -148,17 +170,19 @@ class BleuSignal(Signal):
             else:
                 logp += np.log((match + 1.0) / (h_len + 1.0))
         hl = np.maximum(hyp.toks[hs], 1.0)
-        bp = np.minimum(1.0, np.exp(1.0 - ref.toks[rs] / hl)) if bp_on else 1.0
+        bp = np.minimum(1.0, np.exp(1.0 - ratio * ref.toks[rs] / hl)) if bp_on else 1.0
         return np.where(ok, bp * np.exp(logp / self.order), 0.0)
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0 or not len(ps):
             return np.zeros(len(ps))
         ps, qs = np.asarray(ps, dtype=np.int64), np.asarray(qs, dtype=np.int64)
-        out = self._bleu(self._table(0, 0, a), ps, self._table(0, 1, b), qs)
+        out = self._bleu(self._table(0, 0, a), ps, self._table(0, 1, b), qs,
+                         ratio=self.ratios[0])
         if len(self.sides) > 1:
             # the reverse direction hypothesises the target's MT against the source
-            out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps)
+            out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps,
+                                   ratio=self.ratios[1])
         return out / len(self.sides)
 
     def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
@@ -199,9 +223,18 @@ def _erfc(x: np.ndarray) -> np.ndarray:
 
 
 class LengthSignal(Signal):
-    """Gale-Church: P(|delta| >= observed) for character lengths; c is the document's ratio."""
+    """Gale-Church: P(|delta| >= observed) for character lengths; c is the document's ratio.
+
+    Length is a weak signal, so its normalised cost is capped at the unrelated-pair level
+    (``max_dissim`` 0.5): it may say a pair is no better than chance, never that it is worse.
+    Without the cap, a document whose lines are all about as long gave length a tiny baseline,
+    and one true pair with an off ratio cost twice an unrelated pair, so it was merged with its
+    neighbour (whose ratio was off the other way) into a 2-2 bead.
+    """
 
     name = "length"
+    same_size_baseline = True
+    max_dissim = 0.5
 
     def __init__(self, src: list[str], tgt: list[str]) -> None:
         self.ls = np.concatenate([[0], np.cumsum([len(x) for x in src])]).astype(np.float64)
@@ -263,8 +296,13 @@ class Combined:
                 if count <= 0:
                     res.append(np.zeros(0))
                     continue
-                s = (sig.pair_sims(a, own, 1, partner) if src_side
-                     else sig.pair_sims(1, partner, a, own))
+                k = a if sig.same_size_baseline and other - a >= 0 else 1
+                if k > 1:  # random spans of the other side with as many lines as this one
+                    o2, p2 = self._random_partners(count, a, k, other - k + 1, rng)
+                    s = sig.pair_sims(a, o2, k, p2) if src_side else sig.pair_sims(k, p2, a, o2)
+                else:
+                    s = (sig.pair_sims(a, own, 1, partner) if src_side
+                         else sig.pair_sims(1, partner, a, own))
                 res.append(np.maximum((1.0 - s).reshape(count, self.samples).mean(axis=1), 0.05))
             cache[a] = res
         return cache[a]
@@ -276,7 +314,8 @@ class Combined:
         ns, nt = self._norms(a, True), self._norms(b, False)
         for k, (sig, w) in enumerate(self.signals):
             s = sig.pair_sims(a, ps, b, qs)
-            total += w * (1.0 - s) / (ns[k][ps] + nt[k][qs])
+            d = (1.0 - s) / (ns[k][ps] + nt[k][qs])
+            total += w * (d if sig.max_dissim is None else np.minimum(d, sig.max_dissim))
             wsum += w
         return total / wsum
 
