@@ -180,8 +180,8 @@ def write_results(res: dict, command: str) -> None:
              "is time spent in the encoder in this run: 0 when every span was already in "
              "`.cache/embeddings.sqlite` (cold embedding speed: results-speed.json). "
              "`ar-en-alt` and `en-ru-alt` (robustness sets, built differently) were made after "
-             "the size factor was chosen; the null-cost and length-share choices were "
-             "checked on all six. Before/after and what changed: README.md.\n",
+             "the first size factor was chosen; every later choice was checked on all six. "
+             "Before/after and what changed: README.md.\n",
              "| set | method | MT | strict P | strict R | strict F1 | lax F1 | null P | null R "
              "| align s | embed s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in res["rows"]:
