@@ -272,3 +272,28 @@ def test_size_factor_costs_still_align(cost, null):
     """The comparison costs stay usable (eval/align/dev_eval.py and the tests above use them)."""
     src, tgt, mt, gold = build("2-1", RU)
     assert _pairs(get_aligner("bleu", cost=cost, null=null).align(src, tgt, src_mt=mt)) == gold
+
+
+#: Chinese renderings of the first seven sentences of the test bank (align_cases.EN)
+ZH = ["今天石油价格在欧佩克决定减产后上涨。", "总统在首都开设了一家新医院。",
+      "国家队以三比一赢得了决赛。", "气象预报员预计周末会有大雨。",
+      "大学宣布为工程专业学生提供奖学金。", "五级地震袭击了沿海地区。",
+      "政府与日本签署了贸易协定。"]
+
+
+@pytest.mark.parametrize("merged", [None, 2, 4])
+def test_bleu_aligns_a_language_written_without_spaces(merged):
+    """Han and kana are tokenised per character: a whole Chinese clause used to be one "word",
+    so an MT that differed by one character scored 0 against its reference."""
+    from translate.align.signals import BleuSignal
+
+    src = build("1-1", EN, n=7)[0]
+    mt = [x[:3] + x[4:] for x in ZH]  # one character lost in every line
+    tgt = list(ZH)
+    gold = [((k,), (k,)) for k in range(7)]
+    if merged is not None:  # two source sentences are one Chinese line
+        tgt[merged:merged + 2] = [tgt[merged] + tgt[merged + 1]]
+        gold = [((k,), (k,)) for k in range(merged)] + [((merged, merged + 1), (merged,))] + [
+            ((k,), (k - 1,)) for k in range(merged + 2, 7)]
+    assert BleuSignal(mt, ZH).pair_sims(1, np.array([1]), 1, np.array([1]))[0] > 0.7
+    assert _pairs(get_aligner("bleu").align(src, tgt, src_mt=mt)) == gold
