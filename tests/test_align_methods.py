@@ -111,11 +111,14 @@ def test_length_finds_bead(kind):
     assert _pairs(get_aligner("length").align(src, tgt)) == gold
 
 
-def test_bleu_reverse_direction_alone_aligns():
-    """With a useless forward MT, the target's MT into Arabic still finds the 2-1 bead."""
+@pytest.mark.parametrize("forward", ["useless", "none"])
+def test_bleu_reverse_direction_alone_aligns(forward):
+    """With a useless forward MT, or none (only --tgt-mt given), the target's MT into Arabic
+    still finds the 2-1 bead."""
     src, tgt, _mt, gold = build("2-1", EN)
     tgt_mt = [" ".join(src[i] for i in s) for s, t in gold for _ in t]
-    beads = get_aligner("bleu").align(src, tgt, src_mt=["x"] * len(src), tgt_mt=tgt_mt)
+    src_mt = ["x"] * len(src) if forward == "useless" else None
+    beads = align_documents(src, tgt, method="bleu", src_mt=src_mt, tgt_mt=tgt_mt)
     assert _pairs(beads) == gold
 
 

