@@ -63,15 +63,15 @@ class SignalAligner(Aligner):
 
     ``cost``: ``log-odds`` (default) or a size-factor cost, ``x+y-1`` or ``xy`` (module
     docstring). Null beads under a size-factor cost (``null``): ``percentile`` is Vecalign's
-    deletion penalty, the ``del_percentile``
-    (20) percentile of unrelated-pair costs. With a coarse similarity (sentence BLEU: unrelated
-    pairs all score ~0) that percentile is the unrelated cost itself, so a wrong 1-1 pairing is
-    never dearer than a deletion and deleted sentences were paired with neighbours' pieces
-    (20-40% of gold 1-0 / 0-1 found). ``midpoint`` (default) calibrates it per document from the
-    score distribution: half way between a typical true pair (the median cost of the first
-    pass's 1-1 anchors) and a typical unrelated pair (the median of random pairs), i.e. a line
-    is left unaligned when its best partner is more like noise than like this document's
-    translations. The first pass still uses the percentile (it only needs a rough path).
+    deletion penalty, the ``del_percentile`` (20) percentile of unrelated-pair costs. With a
+    coarse similarity (sentence BLEU: unrelated pairs all score ~0) that percentile is the
+    unrelated cost itself, so a wrong 1-1 pairing is never dearer than a deletion and deleted
+    sentences were paired with neighbours' pieces (20-40% of gold 1-0 / 0-1 found).
+    ``midpoint`` (default) calibrates it per document from the score distribution: half way
+    between a typical true pair (the median cost of the first pass's 1-1 anchors) and a typical
+    unrelated pair (the median of random pairs), i.e. a line is left unaligned when its best
+    partner is more like noise than like this document's translations. The first pass still
+    uses the percentile (it only needs a rough path).
     Under ``log-odds`` a null bead costs ``null_margin`` times the margin between the midpoint
     and a typical true pair (0.5: leaving a line out forfeits half a typical pair's evidence).
     ``band_frac``: half-width of the first-pass band as a fraction of the document length (plus
@@ -199,8 +199,9 @@ class SignalAligner(Aligner):
         # a line whose content is nowhere nearby counts against a bead that takes it in: it
         # costs there what its null bead costs uncharged, so a deleted line no longer rides
         # along with a neighbour's pair when that only shifts the pair's d a little
-        charge = tuple(np.concatenate([[0.0], np.cumsum(u * null_cost)]) for u in uncovered)
-        return mid, del_s, del_t, charge  # type: ignore[return-value]
+        src_charge, tgt_charge = (np.concatenate([[0.0], np.cumsum(u * null_cost)])
+                                  for u in uncovered)
+        return mid, del_s, del_t, (src_charge, tgt_charge)
 
 
 def typical_pair(comb: Combined, steps: list[tuple[int, int]]) -> float | None:
