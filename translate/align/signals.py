@@ -148,7 +148,8 @@ class BleuSignal(Signal):
     def _table(self, side: int, which: int, a: int) -> _Spans:
         key = (side, which, a)
         if key not in self._tables:
-            lines = self.sides[side][which]
+            x, y, _forward = self.sides[side]
+            lines = x if which == 0 else y
             flats: list[list[np.ndarray]] = [[] for _ in range(self.order)]
             toks = np.zeros(len(lines) + 1, dtype=np.float64)
             for p in range(len(lines)):
