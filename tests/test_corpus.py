@@ -17,10 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 import translate.cli.corpus  # noqa: F401  (registers `tarjama corpus` until cli/__init__ does)
+from translate.align.base import Bead
 from translate.article import Article, Translation
 from translate.cli import app
 from translate.corpus import ingest
-from translate.corpus.build import SentBead, merge_three_way
+from translate.corpus.build import merge_three_way
 from translate.corpus.export import XML_LANG, select_units, to_tmx, write_export
 from translate.corpus.ingest import add_article
 from translate.corpus.stats import corpus_stats, format_stats
@@ -130,7 +131,7 @@ def units_by_ar(store) -> dict[str, dict]:
 
 
 def B(src, tgt, score=1.0):
-    return SentBead(tuple(src), tuple(tgt), score, "t")
+    return Bead(tuple(src), tuple(tgt), score, "t")
 
 
 MERGE_CASES = [

@@ -30,24 +30,14 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from translate.align.base import Bead
 from translate.article import Article, Block, Sentence
 from translate.corpus.store import PairScore, SegmentRow, Side, Unit
 from translate.errors import UsageError
 
 SOURCE_LANG = "ar"
-
-
-@dataclass(frozen=True)
-class SentBead:
-    """A sentence bead of one pair with article-wide sentence indices."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float
-    method: str
 
 
 def translatable_sentences(article: Article) -> list[tuple[Block, Sentence]]:
@@ -73,7 +63,7 @@ def _mt(sentence: Sentence, lang: str) -> str:
     return t.text if t.error is None else ""
 
 
-def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[SentBead]:
+def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[Bead]:
     """Paragraphs first, then sentences inside each aligned group of paragraphs.
 
     The paragraph beads decide which sentences may pair. Inside a group, the sentence beads
@@ -98,15 +88,14 @@ def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[SentB
         [text(g, src) for g in src_groups], [text(g, tgt) for g in tgt_groups],
         src_mt=[" ".join(src_mt[i] for i in g) for g in src_groups],
     )
-    whole = [SentBead(tuple(b.src), tuple(b.tgt), float(b.score), b.method) for b in
-             aligner.align([s.text for s in src], [t.text for t in tgt], src_mt=src_mt)]
-    out: list[SentBead] = []
+    whole = aligner.align([s.text for s in src], [t.text for t in tgt], src_mt=src_mt)
+    out: list[Bead] = []
     for pb in para_beads:
         si = [i for p in pb.src for i in src_groups[p]]
         ti = [j for q in pb.tgt for j in tgt_groups[q]]
         if not si or not ti:
-            out += [SentBead((i,), (), 0.0, pb.method) for i in si]
-            out += [SentBead((), (j,), 0.0, pb.method) for j in ti]
+            out += [Bead((i,), (), 0.0, pb.method) for i in si]
+            out += [Bead((), (j,), 0.0, pb.method) for j in ti]
             continue
         inside = [b for b in whole if set(b.src) <= set(si) and set(b.tgt) <= set(ti)]
         if sorted(i for b in inside for i in b.src) == si and \
@@ -114,16 +103,16 @@ def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[SentB
             out += inside
         elif len(si) == 1 and len(ti) == 1:
             # The paragraph bead IS the sentence bead, scored against the whole article.
-            out.append(SentBead((si[0],), (ti[0],), float(pb.score), pb.method))
+            out.append(Bead((si[0],), (ti[0],), float(pb.score), pb.method))
         else:
             beads = aligner.align([src[i].text for i in si], [tgt[j].text for j in ti],
                                   src_mt=[src_mt[i] for i in si])
-            out += [SentBead(tuple(si[i] for i in b.src), tuple(ti[j] for j in b.tgt),
+            out += [Bead(tuple(si[i] for i in b.src), tuple(ti[j] for j in b.tgt),
                              float(b.score), b.method) for b in beads]
     return out
 
 
-def merge_three_way(n_src: int, pair_beads: dict[str, list[SentBead]]) -> list[dict[str, Any]]:
+def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[dict[str, Any]]:
     """Group beads of several pairs into units: connected components over source indices.
 
     Returns, in reading order, one dict per unit: ``src`` (sorted source indices) and, per
