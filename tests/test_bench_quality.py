@@ -16,8 +16,8 @@ from translate.bench.quality import QualityBench, QualityOptions
 from translate.bench.suite import load_suite
 from translate.bench.testsets import NTREX_FILES, load_seed, load_testsets, repo_root
 from translate.cli import app
-from translate.engines.base import DecodeOptions, Hypothesis
 from translate.errors import UsageError
+from translate.values import DecodeOptions, Hypothesis
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -13,9 +13,9 @@ pytest.importorskip("ctranslate2")
 import translate.cli.cache  # noqa: F401  (registers `cache stats|clear`)
 from translate.cache import TranslationCache, default_path
 from translate.cli import app
-from translate.engines.base import DecodeOptions, Hypothesis
 from translate.engines.ct2 import CTranslate2Engine
 from translate.models.store import resolve
+from translate.values import DecodeOptions, Hypothesis
 
 runner = CliRunner()
 ARTICLE = Path(__file__).parent / "data" / "article.ar.txt"

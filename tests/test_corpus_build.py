@@ -27,9 +27,9 @@ from translate.corpus.runner import (
 from translate.corpus.samples import pair_articles
 from translate.corpus.shards import read_shards, shard_files
 from translate.corpus.store import CorpusStore
-from translate.engines.base import DecodeOptions
 from translate.errors import MissingExtraError, UsageError
 from translate.pipeline import make_plan
+from translate.values import DecodeOptions
 
 runner = CliRunner()
 AR = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في القاهرة."

@@ -13,12 +13,12 @@ pytest.importorskip("ctranslate2")
 
 import translate.cli.convert  # noqa: F401  (registers `models convert`)
 from translate.cli import app
-from translate.engines.base import DecodeOptions
 from translate.engines.ct2 import CTranslate2Engine
 from translate.engines.hf import TransformersEngine
 from translate.engines.select import auto_backend
 from translate.models.convert import conversion_dir, ensure_converted, read_meta
 from translate.models.store import resolve
+from translate.values import DecodeOptions
 
 runner = CliRunner()
 LANGS = ["en", "ru"]

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from translate.article import Article, Flag, Sentence, Translation
 from translate.engines import load_engine
-from translate.engines.base import DecodeOptions, Engine, Hypothesis
+from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
+from translate.values import DecodeOptions, Hypothesis
 
 SUPPORTED_TARGETS = ("en", "ru")
 ProgressFactory = Callable[[str], Callable[[int, int], None]]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from translate.article import Sentence
 from translate.checks import flag_cost, run_checks
-from translate.engines.base import Engine, Hypothesis
+from translate.engines.base import Engine
+from translate.values import Hypothesis
 
 # Values that stop loops without distorting normal output (what the HF docs suggest for
 # repetitive generation); they are part of the cache key, so retries are cached separately.

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
+from translate.values import Hypothesis
 
 if TYPE_CHECKING:
-    from translate.engines.base import Engine, Hypothesis
+    from translate.engines.base import Engine
 
 Leg = tuple[str, str]
 ProgressFactory = Callable[[str], Callable[[int, int], None]]
@@ -157,8 +158,6 @@ class QualityBench:
                    route: list[Leg]) -> tuple[list[Hypothesis], float]:
         """Each leg translates the previous leg's outputs unit by unit (as the pipeline does);
         an error or a hit limit on the first leg stays visible after the second."""
-        from translate.engines.base import Hypothesis
-
         inputs = prep.units()
         chain_key = _digest(inputs)
         result: list[Hypothesis] = []
@@ -206,8 +205,6 @@ def _split(source: str, engine: Engine, segment: bool,
 def _regroup(prep: _Prepared, hyps: list[Hypothesis]
              ) -> tuple[list[str], list[list[tuple[str, Hypothesis]]], int, int]:
     """Segment hypotheses (units joined by a space) and per-sentence hypotheses for QA."""
-    from translate.engines.base import Hypothesis
-
     it = iter(hyps)
     joined: list[str] = []
     per_sentence: list[list[tuple[str, Hypothesis]]] = []

@@ -63,7 +63,7 @@ def load_suite_testsets(suite: Suite, targets: Sequence[str]) -> list[TestSet]:
 
 def load_bench_engines(models: dict[str, str], suite: Suite) -> dict[tuple[str, str], Any]:
     from translate.engines import load_engine
-    from translate.engines.base import DecodeOptions
+    from translate.values import DecodeOptions
 
     o = suite.options
     options = DecodeOptions(beam=o.beam, batch_size=o.batch_size, device=o.device,

@@ -187,7 +187,7 @@ def _child() -> None:
 
 
 def _options(spec: SpeedSpec, **kw: Any) -> Any:
-    from translate.engines.base import DecodeOptions
+    from translate.values import DecodeOptions
 
     base: dict[str, Any] = {
         "beam": spec.beam, "batch_size": spec.batch_size, "threads": spec.threads,
@@ -321,7 +321,7 @@ class NaiveEngine:
     def translate_detailed(self, texts: list[str]) -> list[Any]:
         import torch
 
-        from translate.engines.base import Hypothesis
+        from translate.values import Hypothesis
 
         out = []
         for text in texts:

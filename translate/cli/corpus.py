@@ -65,10 +65,10 @@ def add_command(
     """
     from translate.corpus.ingest import add_article, engine_translator
     from translate.corpus.store import CorpusStore
-    from translate.engines.base import DecodeOptions
     from translate.errors import InputError, UsageError
     from translate.fsio import read_text
     from translate.pipeline import make_plan
+    from translate.values import DecodeOptions
 
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
@@ -257,10 +257,10 @@ def build_command(
     from translate.corpus.discover import discover
     from translate.corpus.runner import ENGINES, BuildOptions, DbSink, ParquetSink, build
     from translate.corpus.store import CorpusStore
-    from translate.engines.base import DecodeOptions
     from translate.errors import RuntimeFailure, UsageError
     from translate.fsio import atomic_write
     from translate.pipeline import make_plan
+    from translate.values import DecodeOptions
 
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")

@@ -94,9 +94,9 @@ def translate_command(
     any moment and started again skips what is done and gives the same files.
     """
     from translate.batch import ReadOptions, TranslateRun, plan_jobs
-    from translate.engines.base import DecodeOptions
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
+    from translate.values import DecodeOptions
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
     renderer = get_renderer(fmt)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from translate.errors import MissingExtraError, UsageError
 
 if TYPE_CHECKING:
-    from translate.engines.base import DecodeOptions, Engine
+    from translate.engines.base import Engine
+    from translate.values import DecodeOptions
 
 BACKENDS: dict[str, str] = {
     "transformers": "translate.engines.hf:TransformersEngine",

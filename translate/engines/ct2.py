@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis, _load_spm
+from translate.engines.base import Engine, _load_spm
 from translate.errors import UsageError
+from translate.values import Hypothesis
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 SPACE = "\u2581"

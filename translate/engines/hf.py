@@ -9,8 +9,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis
+from translate.engines.base import Engine
 from translate.errors import UsageError
+from translate.values import Hypothesis
 
 
 def pick_device(requested: str) -> str:
