@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments
+from translate.cli.root import app
 from translate.errors import UsageError
 
 

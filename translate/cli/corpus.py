@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.root import app
 
 corpus_app = typer.Typer(
     help="Build an Arabic-English-Russian parallel corpus: add articles with their published "

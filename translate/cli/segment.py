@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import (
     EncodingOption,
     FromOption,
@@ -16,6 +15,7 @@ from translate.cli.common import (
     VerboseOption,
     command,
 )
+from translate.cli.root import app
 from translate.readers import InputFormat
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import (
     EncodingOption,
     FromOption,
@@ -18,6 +17,7 @@ from translate.cli.common import (
     parse_assignments,
     parse_list,
 )
+from translate.cli.root import app
 from translate.readers import InputFormat
 
 
