@@ -127,7 +127,7 @@ class KillFirstActor:
         self.plan, self.marker = plan, marker
 
     def __call__(self):
-        from translate.corpus.runner import engine_batch_translator
+        from translate.corpus.stages import engine_batch_translator
 
         real = engine_batch_translator(self.plan)()
         marker = self.marker

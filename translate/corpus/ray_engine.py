@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from translate.corpus.runner import (
+from translate.corpus.stages import (
     BuildOptions,
     Job,
     Outcome,
