@@ -124,7 +124,7 @@ class TranslateRun:
         return {"targets": self.targets, "models": {f"{s}-{t}": m for (s, t), m in
                                                      self.plan.models.items()},
                 "via": self.plan.via, "backend": self.plan.backend,
-                "decoding": self.plan.options.decoding_key(), "format": self.renderer.name,
+                "decoding": self.plan.decoding_key(), "format": self.renderer.name,
                 "checks": self.checks, "retry_flagged": self.retry_flagged,
                 "read": vars(self.read)}
 

@@ -12,13 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from translate.article import Article, Flag, Sentence, Translation
 from translate.engines import load_engine
 from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
-from translate.values import DecodeOptions, Hypothesis
+from translate.values import BackendOptions, DecodeOptions, Hypothesis
 
 SUPPORTED_TARGETS = ("en", "ru")
 ProgressFactory = Callable[[str], Callable[[int, int], None]]
@@ -33,6 +34,15 @@ class Plan:
     via: str | None = None  # pivot language for targets other than itself
     backend: str = "auto"
     options: DecodeOptions = field(default_factory=DecodeOptions)
+    # backend name → the options only that backend reads (translate.engines.ct2.Ct2Options)
+    backend_options: dict[str, BackendOptions] = field(default_factory=dict)
+
+    def decoding_key(self) -> dict[str, Any]:
+        """What in the plan's options changes the output, whichever backend runs it."""
+        key = self.options.decoding_key()
+        for opts in self.backend_options.values():
+            key.update(opts.decoding_key())
+        return key
 
     def route(self, target: str) -> list[tuple[str, str]]:
         """The legs from Arabic to ``target``: [("ar","en")] or [("ar","en"),("en","ru")]."""
@@ -45,7 +55,8 @@ class Plan:
 
 
 def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | None = None,
-              backend: str = "auto", options: DecodeOptions | None = None) -> Plan:
+              backend: str = "auto", options: DecodeOptions | None = None,
+              backend_options: dict[str, BackendOptions] | None = None) -> Plan:
     """Build a plan from ``--to``, ``--model LANG=SPEC`` (or ``SRC-TGT=SPEC``) and ``--via``."""
     models = dict(DEFAULT_MODELS)
     for key, spec in overrides.items():
@@ -55,7 +66,8 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
         models[(src, tgt)] = spec
     if via is not None and via not in targets and via != "en":
         raise UsageError(f"--via {via}: only 'en' is supported as a pivot")
-    plan = Plan(list(targets), {}, via, backend, options or DecodeOptions())
+    plan = Plan(list(targets), {}, via, backend, options or DecodeOptions(),
+                dict(backend_options or {}))
     for leg in plan.legs():
         if leg not in models:
             raise UsageError(f"no model for {leg[0]}→{leg[1]}; pass --model {leg[0]}-{leg[1]}=ID")
@@ -72,7 +84,8 @@ def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
     tok/s against 564 one after the other with two threads each (eval/results/speed).
     """
     engines = {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
-                                options=plan.options) for leg in plan.legs()}
+                                options=plan.options, backend_options=plan.backend_options)
+               for leg in plan.legs()}
     parallel = _parallel_legs(plan, engines)
     if len(parallel) > 1 and plan.options.threads == 0:
         share = max(1, (os.cpu_count() or 1) // len(parallel))

@@ -31,15 +31,12 @@ class DecodeOptions:
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
     threads: int = 0  # 0 = the library's default (ctranslate2: intra_threads per translator)
-    inter_threads: int = 1  # ctranslate2: batches decoded in parallel by one translator
     device: str = "auto"  # auto | cpu | cuda
-    compute_type: str = "auto"  # ctranslate2: int8 on CPU, int8_float16 on GPU
-    use_vmap: bool = False  # ctranslate2: restrict the output layer to the model's vmap.txt
 
     def decoding_key(self) -> dict[str, Any]:
         """The options that change what is produced (not how fast): for the cache key."""
         keep = ("beam", "max_input_length", "max_decoding_length", "min_decoding_length",
-                "no_repeat_ngram_size", "repetition_penalty", "use_vmap")
+                "no_repeat_ngram_size", "repetition_penalty")
         return {k: v for k, v in asdict(self).items() if k in keep}
 
     def max_new_tokens(self, source_tokens: int) -> int:
@@ -47,6 +44,15 @@ class DecodeOptions:
         # 2x + 16 leaves room while keeping a looping hypothesis from running to 512.
         return max(self.min_decoding_length,
                    min(self.max_decoding_length, 2 * source_tokens + 16))
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """Options only one backend reads (``translate.engines.ct2.Ct2Options``); a backend without
+    any takes this empty one. Whatever changes the output goes into the cache key."""
+
+    def decoding_key(self) -> dict[str, Any]:
+        return {}
 
 
 @dataclass

@@ -63,16 +63,18 @@ def load_suite_testsets(suite: Suite, targets: Sequence[str]) -> list[TestSet]:
 
 def load_bench_engines(models: dict[str, str], suite: Suite) -> dict[tuple[str, str], Any]:
     from translate.engines import load_engine
+    from translate.engines.ct2 import Ct2Options
     from translate.values import DecodeOptions
 
     o = suite.options
     options = DecodeOptions(beam=o.beam, batch_size=o.batch_size, device=o.device,
-                            threads=o.threads, compute_type=o.compute_type,
-                            max_input_length=o.max_input_length)
+                            threads=o.threads, max_input_length=o.max_input_length)
+    backend_options = {"ctranslate2": Ct2Options(compute_type=o.compute_type)}
     engines = {}
     for pair, spec in models.items():
         src, _, tgt = pair.partition("-")
-        engines[(src, tgt)] = load_engine(spec, src, tgt, backend=o.backend, options=options)
+        engines[(src, tgt)] = load_engine(spec, src, tgt, backend=o.backend, options=options,
+                                          backend_options=backend_options)
     return engines
 
 

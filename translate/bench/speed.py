@@ -198,7 +198,7 @@ def _options(spec: SpeedSpec, **kw: Any) -> Any:
 
 
 def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, Any]:
-    from translate.engines.ct2 import CTranslate2Engine
+    from translate.engines.ct2 import Ct2Options, CTranslate2Engine
     from translate.engines.hf import TransformersEngine
     from translate.models.store import resolve
 
@@ -208,17 +208,17 @@ def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, An
         return {lang: TransformersEngine(resolve(models[lang]["marian"]), "ar", lang,
                                          _options(spec)) for lang in LANGS}
     kw: dict[str, Any] = {}
-    key = "ct2"
+    key, ct2 = "ct2", Ct2Options()
     if name == "ct2-int8-concurrent":
         kw["threads"] = max(1, spec.threads // 2)
     elif name == "ct2-int8-vmap":
-        key, kw["use_vmap"] = "ct2_vmap", True
+        key, ct2 = "ct2_vmap", Ct2Options(use_vmap=True)
     elif name.startswith("ct2-int8-beam"):
         kw["beam"] = int(name.removeprefix("ct2-int8-beam"))
     elif name.startswith("ct2-int8-b"):
         kw["batch_size"] = int(name.removeprefix("ct2-int8-b"))
-    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, _options(spec, **kw))
-            for lang in LANGS}
+    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, _options(spec, **kw),
+                                    ct2) for lang in LANGS}
 
 
 def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool) -> int:

@@ -94,6 +94,7 @@ def translate_command(
     any moment and started again skips what is done and gives the same files.
     """
     from translate.batch import ReadOptions, TranslateRun, plan_jobs
+    from translate.engines.ct2 import Ct2Options
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
     from translate.values import DecodeOptions
@@ -102,10 +103,10 @@ def translate_command(
     renderer = get_renderer(fmt)
     jobs = plan_jobs(articles, renderer, targets, output)
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
-                            device=device, threads=threads, inter_threads=inter_threads,
-                            batch_tokens=batch_tokens, compute_type=compute_type)
+                            device=device, threads=threads, batch_tokens=batch_tokens)
+    ct2 = Ct2Options(inter_threads=inter_threads, compute_type=compute_type)
     plan = make_plan(targets, parse_assignments(model, "--model"), via=via, backend=backend,
-                     options=options)
+                     options=options, backend_options={"ctranslate2": ct2})
     read = ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
                        max_tokens=max_tokens)
     progress = Progress(quiet)

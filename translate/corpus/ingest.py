@@ -117,7 +117,7 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
         method=method,
         models=plan_models(plan),
         options={
-            "decode": plan.options.decoding_key(),
+            "decode": plan.decoding_key(),
             "metrics": scorer.signatures(),
             "aligner": {"method": method, **(aligner_options or {}),
                         "missing": list(getattr(aligner, "missing", []))},

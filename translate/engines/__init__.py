@@ -7,13 +7,14 @@ when asked for, so listing backends or printing --help does not import torch or 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from translate.errors import MissingExtraError, UsageError
 
 if TYPE_CHECKING:
     from translate.engines.base import Engine
-    from translate.values import DecodeOptions
+    from translate.values import BackendOptions, DecodeOptions
 
 BACKENDS: dict[str, str] = {
     "transformers": "translate.engines.hf:TransformersEngine",
@@ -44,11 +45,16 @@ def choose_backend(requested: str, spec: str) -> str:
 
 
 def load_engine(spec: str, src_lang: str, tgt_lang: str, *, backend: str = "auto",
-                options: DecodeOptions | None = None) -> Engine:
-    """Resolve ``spec`` (hub id or directory) and load it with the chosen backend."""
+                options: DecodeOptions | None = None,
+                backend_options: Mapping[str, BackendOptions] | None = None) -> Engine:
+    """Resolve ``spec`` (hub id or directory) and load it with the chosen backend.
+
+    ``backend_options`` maps a backend name to its own options (``{"ctranslate2":
+    Ct2Options(...)}``); the chosen backend gets its entry, the others are not used.
+    """
     from translate.models.store import resolve
 
     name = choose_backend(backend, spec)
     cls = backend_class(name)
     ref = resolve(spec)
-    return cls(ref, src_lang, tgt_lang, options)
+    return cls(ref, src_lang, tgt_lang, options, (backend_options or {}).get(name))

@@ -7,8 +7,13 @@ again, batches are formed by length (sorted, so padding is small) and results ar
 input order, progress is reported, and a batch that fails is retried item by item so one bad
 segment cannot take the others down.
 
-The model itself is loaded on first need (``load()``), not in the constructor: counting tokens
-only needs the SentencePiece model, and a rerun served from the cache never pays for the weights.
+What depends on the model's family (its tokenizer, language codes, input limit, files) is the
+model adapter's (translate.models.adapters), chosen from the model's config; a backend knows
+how to run a model, not which family it is.
+
+The model itself is loaded on first need (``load()``), not in the constructor, and so is the
+tokenizer: counting tokens only needs the tokenizer, and a rerun served from the cache never pays
+for the weights.
 """
 
 from __future__ import annotations
@@ -19,15 +24,16 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from translate.errors import RuntimeFailure
+from translate.models.adapters import adapter_for
 from translate.models.store import ModelRef
-from translate.values import DecodeOptions, Hypothesis, ProgressFn
+from translate.values import BackendOptions, DecodeOptions, Hypothesis, ProgressFn
 
 if TYPE_CHECKING:
     from translate.cache import TranslationCache
+    from translate.models.adapters.base import Tokenizer
 
 _LOAD_LOCK = threading.RLock()
 
@@ -50,18 +56,28 @@ class Engine(ABC):
     # Whether decoding releases the GIL, so engines of different directions can run in threads
     # at the same time (CTranslate2 does; torch's generate loop mostly holds it).
     releases_gil: ClassVar[bool] = False
+    #: The options only this backend reads; others' are refused, not silently ignored.
+    options_type: ClassVar[type[BackendOptions]] = BackendOptions
 
     def __init__(self, ref: ModelRef, src_lang: str, tgt_lang: str,
-                 options: DecodeOptions | None = None) -> None:
+                 options: DecodeOptions | None = None,
+                 backend_options: BackendOptions | None = None) -> None:
         self.ref = ref
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.options = options or DecodeOptions()
+        if backend_options is None:
+            backend_options = self.options_type()
+        if not isinstance(backend_options, self.options_type):
+            raise TypeError(f"the {self.backend} backend takes {self.options_type.__name__}, "
+                            f"not {type(backend_options).__name__}")
+        self.backend_options = backend_options
+        self.adapter = adapter_for(ref.path)  # reads the config only; refuses unknown families
         self.stats = EngineStats()
         self.cache: TranslationCache | None = None  # set by the caller to reuse translations
         self._loaded = False
         self._fingerprint: str | None = None
-        self._sp = _load_spm(ref.path / "source.spm")
+        self._tokenizer: Tokenizer | None = None
 
     def load(self) -> Engine:
         """Load the model now (idempotent); ``translate`` calls it when it has work to do."""
@@ -86,6 +102,25 @@ class Engine(ABC):
         return twin
 
     @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory (a run served from the cache never loads them)."""
+        return self._loaded
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The model's tokenizer for this direction, loaded on first use (no weights needed)."""
+        if self._tokenizer is None:
+            self._tokenizer = self.adapter.tokenizer(self.src_lang, self.tgt_lang)
+        return self._tokenizer
+
+    @property
+    def max_input_length(self) -> int:
+        """The longest input sent to the model: the option, within what the model can read."""
+        limit = self.adapter.max_input_length()
+        return min(self.options.max_input_length, limit) if limit else \
+            self.options.max_input_length
+
+    @property
     def model_id(self) -> str:
         return self.ref.model_id
 
@@ -103,7 +138,13 @@ class Engine(ABC):
 
     def count_tokens(self, text: str) -> int:
         """Source subword tokens as the model sees them, end-of-sentence included."""
-        return len(self._sp.encode(text)) + 1
+        return self.tokenizer.count(text)
+
+    def decoding_key(self) -> dict[str, Any]:
+        """What changes the output besides the weights and the backend (cache key part): the
+        decoding options, the backend's own, and the direction for a multilingual model."""
+        return {**self.options.decoding_key(), **self.backend_options.decoding_key(),
+                **self.tokenizer.cache_key()}
 
     # -- the public contract -------------------------------------------------------------
     def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[str]:
@@ -119,7 +160,7 @@ class Engine(ABC):
         from translate.segment.chunk import chunk_text
 
         started = time.perf_counter()
-        limit = self.options.max_input_length
+        limit = self.max_input_length
         pieces_of: list[list[str]] = []
         for text in texts:
             stripped = text.strip()
@@ -178,7 +219,7 @@ class Engine(ABC):
     def _cache_scope(self) -> tuple[str, str, dict[str, Any]]:
         if self._fingerprint is None:  # hashing the weights once per engine is enough
             self._fingerprint = self.ref.fingerprint()
-        return (self._fingerprint, self.cache_identity(), self.options.decoding_key())
+        return (self._fingerprint, self.cache_identity(), self.decoding_key())
 
     def _cached(self, texts: list[str]) -> dict[str, Hypothesis]:
         if self.cache is None or not texts:
@@ -231,7 +272,7 @@ class Engine(ABC):
     # -- backend hooks ---------------------------------------------------------------------
     @abstractmethod
     def _load(self) -> None:
-        """Load the model (called once, from the constructor)."""
+        """Load the model (called once, by ``load()``, when there is work for it)."""
 
     @abstractmethod
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
@@ -240,12 +281,3 @@ class Engine(ABC):
 
 def _failed(e: Exception) -> Hypothesis:
     return Hypothesis(text="", error=f"{type(e).__name__}: {e}"[:300])
-
-
-def _load_spm(path: Path) -> Any:
-    import sentencepiece
-
-    sp = sentencepiece.SentencePieceProcessor()
-    if not sp.Load(str(path)):  # pragma: no cover - Load raises on failure in practice
-        raise RuntimeFailure(f"cannot load {path}")
-    return sp
