@@ -19,7 +19,13 @@ from translate.engines import load_engine
 from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
-from translate.values import BackendOptions, DecodeOptions, Hypothesis
+from translate.values import (
+    BackendOptions,
+    DecodeOptions,
+    Hypothesis,
+    chain_hypotheses,
+    join_hypotheses,
+)
 
 SUPPORTED_TARGETS = ("en", "ru")
 ProgressFactory = Callable[[str], Callable[[int, int], None]]
@@ -129,7 +135,7 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
                 label = f"{leg[0]}→{leg[1]}"
                 cb = progress(label) if progress else None
                 cache[leg] = engines[leg].translate_detailed(inputs, cb)
-            hyps = _carry_errors(hyps, cache[leg])
+            hyps = chain_hypotheses(hyps, cache[leg])
             inputs = [h.text for h in cache[leg]]
         per_target[target] = hyps
     retried = 0
@@ -153,28 +159,11 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
     return list(articles)
 
 
-def _carry_errors(previous: list[Hypothesis], current: list[Hypothesis]) -> list[Hypothesis]:
-    """On a pivot, an error or a hit limit on the first leg stays visible on the second."""
-    if not previous:
-        return current
-    out = []
-    for p, c in zip(previous, current, strict=True):
-        err = p.error or c.error
-        out.append(Hypothesis(c.text if err is None else "", p.hit_limit or c.hit_limit,
-                              c.tokens, err))
-    return out
-
-
 def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks: bool) -> None:
     it = iter(hyps)
     for s in sentences:
-        parts = [next(it) for _ in s.units()]
-        errors = [p.error for p in parts if p.error]
-        t = Translation(
-            text=" ".join(p.text for p in parts if p.text),
-            hit_limit=any(p.hit_limit for p in parts),
-            error="; ".join(errors) if errors else None,
-        )
+        joined = join_hypotheses([next(it) for _ in s.units()])
+        t = Translation(text=joined.text, hit_limit=joined.hit_limit, error=joined.error)
         if checks and t.error is None:
             t.flags = run_checks(s.text, t.text, lang, t.hit_limit)
         s.translations[lang] = t

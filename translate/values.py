@@ -8,7 +8,7 @@ import each other for a type (which is how import cycles start).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,3 +63,27 @@ class Hypothesis:
     hit_limit: bool = False  # stopped at the decoding limit: possibly incomplete
     tokens: int = 0  # output tokens (for speed reports)
     error: str | None = None  # set when this input could not be translated at all
+
+
+def join_hypotheses(parts: Sequence[Hypothesis]) -> Hypothesis:
+    """One text's translation from its pieces' (the chunks of a long input, the units of a
+    sentence): texts joined by a space, every error kept, a cut-off piece cuts the whole."""
+    errors = [h.error for h in parts if h.error]
+    return Hypothesis(text=" ".join(h.text for h in parts if h.text),
+                      hit_limit=any(h.hit_limit for h in parts),
+                      tokens=sum(h.tokens for h in parts),
+                      error="; ".join(errors) if errors else None)
+
+
+def chain_hypotheses(previous: Sequence[Hypothesis],
+                     current: Sequence[Hypothesis]) -> list[Hypothesis]:
+    """The second leg of a pivot (ar→en→ru) after the first: an error or a hit limit on the
+    first leg stays visible on the second; the text of a failed input is empty."""
+    if not previous:
+        return list(current)
+    out = []
+    for p, c in zip(previous, current, strict=True):
+        error = p.error or c.error
+        out.append(Hypothesis(c.text if error is None else "", p.hit_limit or c.hit_limit,
+                              c.tokens, error))
+    return out

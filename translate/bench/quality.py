@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
-from translate.values import Hypothesis
+from translate.values import Hypothesis, chain_hypotheses, join_hypotheses
 
 if TYPE_CHECKING:
     from translate.engines.base import Engine
@@ -171,11 +171,7 @@ class QualityBench:
                 self._legs[memo_key] = (out, time.perf_counter() - started)
             out, took = self._legs[memo_key]
             seconds += took
-            if result:
-                out = [Hypothesis(c.text if not (p.error or c.error) else "",
-                                  p.hit_limit or c.hit_limit, c.tokens, p.error or c.error)
-                       for p, c in zip(result, out, strict=True)]
-            result = out
+            result = chain_hypotheses(result, out)
             inputs = [h.text for h in out]
             chain_key = _digest(inputs)
         return result, seconds
@@ -212,11 +208,7 @@ def _regroup(prep: _Prepared, hyps: list[Hypothesis]
     for seg in prep.sentences:
         sents = []
         for sentence, units in seg:
-            parts = [next(it) for _ in units]
-            err = "; ".join(p.error for p in parts if p.error) or None
-            sents.append((sentence, Hypothesis(" ".join(p.text for p in parts if p.text),
-                                               any(p.hit_limit for p in parts),
-                                               sum(p.tokens for p in parts), err)))
+            sents.append((sentence, join_hypotheses([next(it) for _ in units])))
         per_sentence.append(sents)
         joined.append(" ".join(h.text for _, h in sents if h.text))
         errors += any(h.error for _, h in sents)

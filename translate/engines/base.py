@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from translate.errors import RuntimeFailure
 from translate.models.adapters import adapter_for
 from translate.models.store import ModelRef
-from translate.values import BackendOptions, DecodeOptions, Hypothesis, ProgressFn
+from translate.values import (
+    BackendOptions,
+    DecodeOptions,
+    Hypothesis,
+    ProgressFn,
+    join_hypotheses,
+)
 
 if TYPE_CHECKING:
     from translate.cache import TranslationCache
@@ -178,16 +184,7 @@ class Engine(ABC):
             self.cache.put_many(self._cache_scope(),
                                 {u: h for u, h in fresh.items() if h.error is None})
         done.update(fresh)
-        out = []
-        for pieces in pieces_of:
-            parts = [done[p] for p in pieces]
-            errors = [h.error for h in parts if h.error]
-            out.append(Hypothesis(
-                text=" ".join(h.text for h in parts if h.text),
-                hit_limit=any(h.hit_limit for h in parts),
-                tokens=sum(h.tokens for h in parts),
-                error="; ".join(errors) if errors else None,
-            ))
+        out = [join_hypotheses([done[p] for p in pieces]) for pieces in pieces_of]
         self.stats.inputs += len(texts)
         self.stats.units += len(todo)
         self.stats.cache_hits += len(unique) - len(todo)
