@@ -127,9 +127,9 @@ class KillFirstActor:
         self.plan, self.marker = plan, marker
 
     def __call__(self):
-        from translate.corpus.stages import engine_batch_translator
+        from translate.corpus.ingest import engine_translator
 
-        real = engine_batch_translator(self.plan)()
+        real = engine_translator(self.plan)()
         marker = self.marker
 
         def mt(articles, langs):

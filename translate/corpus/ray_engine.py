@@ -29,13 +29,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from translate.corpus.stages import (
-    BuildOptions,
-    Job,
-    Outcome,
-    engine_batch_translator,
-    translate_and_finish,
-)
+from translate.corpus.ingest import engine_translator
+from translate.corpus.stages import BuildOptions, Job, Outcome, translate_and_finish
 from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError
 
 MAX_RESTARTS = 3  # bounded: a model that crashes every time must fail the run, not loop
@@ -114,7 +109,7 @@ class TranslateAlign:
         from translate.align import get_aligner
 
         self.options = options
-        factory = options.translator or engine_batch_translator(options.plan)
+        factory = options.translator or engine_translator(options.plan)
         self.mt = factory()
         self.aligner = get_aligner(options.method, **(options.aligner_options or {}))
 

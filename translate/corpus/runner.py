@@ -29,16 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from translate.corpus.discover import ArticleSpec, read_spec
-from translate.corpus.ingest import article_hash
-from translate.corpus.stages import (
-    BatchMt,
-    BuildOptions,
-    Job,
-    Outcome,
-    article_plan,
-    engine_batch_translator,
-    translate_and_finish,
-)
+from translate.corpus.ingest import Translator, article_hash, article_plan, engine_translator
+from translate.corpus.stages import BuildOptions, Job, Outcome, translate_and_finish
 from translate.corpus.store import CorpusStore, StoredArticle
 from translate.errors import TarjamaError, UsageError
 
@@ -204,8 +196,8 @@ def _run_local(jobs: Iterator[Job], options: BuildOptions, take: Callable[[Outco
                tick: Callable[[], None] | None) -> None:
     from translate.align import get_aligner
 
-    factory = options.translator or engine_batch_translator(options.plan)
-    mt: BatchMt | None = None
+    factory = options.translator or engine_translator(options.plan)
+    mt: Translator | None = None
     aligner = None
     for job in jobs:
         if tick:

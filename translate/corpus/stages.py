@@ -9,24 +9,23 @@ imports neither of them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import resource
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translate.article import Article
-from translate.corpus.ingest import finish_article, segment_inputs
+from translate.corpus.ingest import (
+    Translator,
+    TranslatorFactory,
+    article_plan,
+    finish_article,
+    segment_inputs,
+)
 from translate.corpus.store import StoredArticle
-from translate.errors import TarjamaError, UsageError
-
-#: Translates a batch of articles into ``langs`` (fills ``sentence.translations``); returns
-#: token counts {"src_tokens", "out_tokens"} when it knows them.
-BatchMt = Callable[[list[Article], list[str]], "dict[str, int] | None"]
-BatchMtFactory = Callable[[], BatchMt]
+from translate.errors import TarjamaError
 
 
 @dataclass
@@ -34,7 +33,7 @@ class BuildOptions:
     plan: Any  # translate.pipeline.Plan: models for every reference language
     method: str = "auto"
     aligner_options: dict[str, Any] | None = None
-    translator: BatchMtFactory | None = None  # default: the plan's engines
+    translator: TranslatorFactory | None = None  # default: the plan's engines
     workers: int = 1  # ray: actors in the translation pool
     threads: int = 1  # ray: CPU threads (and CPUs reserved) per actor
     gpus: float = 0.0  # ray: GPUs per actor (0: CPU only)
@@ -65,39 +64,7 @@ class Outcome:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def article_plan(plan: Any, langs: list[str]) -> Any:
-    """The plan restricted to an article's reference languages (its hash names only those)."""
-    missing = [lang for lang in langs if ("ar", lang) not in plan.models]
-    if missing:
-        raise UsageError(f"no model for ar→{missing[0]}; pass --model {missing[0]}=ID")
-    return dataclasses.replace(plan, targets=langs, via=None,
-                               models={k: v for k, v in plan.models.items() if k[1] in langs})
-
-
-def engine_batch_translator(plan: Any) -> BatchMtFactory:
-    """The default translator: the plan's engines, loaded once per process."""
-
-    def factory() -> BatchMt:
-        from translate.pipeline import load_engines, translate_articles
-
-        engines = load_engines(plan)
-
-        def mt(articles: list[Article], langs: list[str]) -> dict[str, int]:
-            before = sum(e.stats.output_tokens for e in engines.values())
-            src = sum(e.count_tokens(u) for a in articles for s in a.sentences()
-                      for u in s.units() for (_, t), e in engines.items() if t in langs)
-            sub = article_plan(plan, langs)
-            # checks on: the QA flags of the MT are stored with each pair's scores
-            translate_articles(articles, sub, {k: engines[k] for k in sub.models})
-            after = sum(e.stats.output_tokens for e in engines.values())
-            return {"src_tokens": src, "out_tokens": after - before}
-
-        return mt
-
-    return factory
-
-
-def translate_and_finish(jobs: list[Job], mt: BatchMt, options: BuildOptions,
+def translate_and_finish(jobs: list[Job], mt: Translator, options: BuildOptions,
                          aligner: Any) -> list[Outcome]:
     """Segment, translate (articles with the same reference languages together), align and
     score; an article that fails is reported, never taking the others down."""
