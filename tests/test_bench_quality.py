@@ -11,10 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 import translate.cli.bench  # noqa: F401  (registers `bench` on the app)
+from translate.bench.environment import repo_root
 from translate.bench.history import compare_runs, find_run
 from translate.bench.quality import QualityBench, QualityOptions
 from translate.bench.suite import load_suite
-from translate.bench.testsets import NTREX_FILES, load_seed, load_testsets, repo_root
+from translate.bench.testsets import NTREX_FILES, load_seed, load_testsets
 from translate.cli import app
 from translate.errors import UsageError
 from translate.values import DecodeOptions, Hypothesis

@@ -14,8 +14,6 @@ tokens/s compares like with like even on random-weight ``shape`` models.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -26,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.bench.environment import machine_info, repo_root, versions
 from translate.errors import RuntimeFailure, UsageError
 
 LANGS = ("en", "ru")
@@ -57,10 +56,6 @@ class Workload:
     @property
     def seed_units(self) -> list[str]:
         return [u for b in self.seed_blocks for u in b]
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
 
 
 def load_workload(spec: SpeedSpec, source_spm: Path) -> Workload:
@@ -148,7 +143,8 @@ def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
     spec_out = asdict(spec)
     spec_out["models"] = {k: Path(v).name for k, v in spec.models.items()}
     spec_out["work_dir"] = Path(spec.work_dir).name if spec.work_dir else ""
-    return {"spec": spec_out, "machine": machine_info(), "models": recorded,
+    return {"spec": spec_out, "machine": {**machine_info(), "versions": versions()},
+            "models": recorded,
             "workload": {"seed_units": len(workload.seed_units),
                          "seed_blocks": len(workload.seed_blocks),
                          "large": len(workload.large), "large_source": workload.large_source},
@@ -342,28 +338,6 @@ def _peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux, bytes on macOS.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-
-
-def machine_info() -> dict[str, Any]:
-    import importlib.metadata as md
-
-    versions: dict[str, str | None] = {}
-    for pkg in ("ctranslate2", "torch", "transformers", "sentencepiece", "tarjama"):
-        try:
-            versions[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            versions[pkg] = None
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "load_average": os.getloadavg(),
-            "versions": versions, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 
 if __name__ == "__main__":

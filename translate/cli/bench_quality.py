@@ -93,7 +93,7 @@ def _speed(report: dict[str, Any], out_dir: Path, beam: int, speed_options: dict
     for pair, desc in report["models"].items():
         path = Path(desc.get("path", ""))
         if not path.is_absolute():  # the report names checkout paths relative to its root
-            from translate.bench.testsets import repo_root
+            from translate.bench.environment import repo_root
 
             path = path if path.exists() else repo_root() / path
         weights = ("model.safetensors", "pytorch_model.bin")
