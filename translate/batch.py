@@ -9,7 +9,6 @@ A bad article is reported and skipped; it does not stop the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,7 @@ from translate.fsio import atomic_write, read_bytes, safe_name
 from translate.journal import Journal, work_key
 from translate.pipeline import Plan, load_engines, translate_articles
 from translate.render.base import Renderer
-
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
+from translate.values import ProgressFactory
 
 
 @dataclass

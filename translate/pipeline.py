@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,12 +23,12 @@ from translate.values import (
     BackendOptions,
     DecodeOptions,
     Hypothesis,
+    ProgressFactory,
     chain_hypotheses,
     join_hypotheses,
 )
 
 SUPPORTED_TARGETS = ("en", "ru")
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
 
 
 @dataclass

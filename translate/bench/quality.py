@@ -18,19 +18,18 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
-from translate.values import Hypothesis, chain_hypotheses, join_hypotheses
+from translate.values import Hypothesis, ProgressFactory, chain_hypotheses, join_hypotheses
 
 if TYPE_CHECKING:
     from translate.engines.base import Engine
 
 Leg = tuple[str, str]
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
 DEFAULT_METRICS = ("bleu", "chrf", "chrf++")
 
 

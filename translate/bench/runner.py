@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,8 @@ from translate.bench.quality import QualityBench, QualityOptions, QualityRow, pi
 from translate.bench.suite import Suite, normalise_pair
 from translate.bench.testsets import TestSet, load_testsets
 from translate.errors import UsageError
+from translate.values import ProgressFactory
 
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
 DEFAULT_TESTSETS = ("ntrex128",)
 SCHEMA = "tarjama.bench.quality/1"
 
