@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from translate.errors import RuntimeFailure
+from translate.errors import RuntimeFailure, UsageError
 from translate.models.adapters import adapter_for
 from translate.models.store import ModelRef
 from translate.values import (
@@ -274,6 +274,18 @@ class Engine(ABC):
     @abstractmethod
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
         """Translate one batch of non-empty inputs that fit the model; return in order."""
+
+
+def choose_device(requested: str, cuda_devices: int, library: str) -> str:
+    """``--device`` checked against what the backend's library sees: auto picks CUDA when
+    there is a device, and asking for one that is not there is a usage error, not a crash."""
+    if requested == "auto":
+        return "cuda" if cuda_devices else "cpu"
+    if requested == "cuda" and not cuda_devices:
+        raise UsageError(f"--device cuda: {library} sees no CUDA device")
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
+    return requested
 
 
 def _failed(e: Exception) -> Hypothesis:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from translate.engines.base import Engine
+from translate.engines.base import Engine, choose_device
 from translate.errors import UsageError
 from translate.values import BackendOptions, Hypothesis
 
@@ -29,19 +29,6 @@ class Ct2Options(BackendOptions):
         # A vocabulary map can change the output; threads and the weight type's speed cannot
         # (the weight type is in the backend identity: CTranslate2Engine.cache_identity).
         return {"use_vmap": self.use_vmap}
-
-
-def ct2_device(requested: str) -> str:
-    import ctranslate2
-
-    gpus = ctranslate2.get_cuda_device_count()
-    if requested == "auto":
-        return "cuda" if gpus else "cpu"
-    if requested == "cuda" and not gpus:
-        raise UsageError("--device cuda: CTranslate2 sees no CUDA device")
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
-    return requested
 
 
 def default_compute_type(device: str) -> str:
@@ -74,7 +61,10 @@ class CTranslate2Engine(Engine):
 
     def _device(self) -> str:
         if not hasattr(self, "device"):
-            self.device = ct2_device(self.options.device)
+            import ctranslate2
+
+            self.device = choose_device(self.options.device,
+                                        ctranslate2.get_cuda_device_count(), "CTranslate2")
         return self.device
 
     def _load(self) -> None:

@@ -10,21 +10,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from translate.engines.base import Engine
-from translate.errors import UsageError
+from translate.engines.base import Engine, choose_device
 from translate.values import Hypothesis
-
-
-def pick_device(requested: str) -> str:
-    import torch
-
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no CUDA device is available to torch")
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
-    return requested
 
 
 class TransformersEngine(Engine):
@@ -41,7 +28,8 @@ class TransformersEngine(Engine):
 
         if self.options.threads:
             torch.set_num_threads(self.options.threads)
-        self.device = pick_device(self.options.device)
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        self.device = choose_device(self.options.device, gpus, "torch")
         path = self.ref.path
         tokenizer_class, model_class = self.adapter.transformers_classes()
         with warnings.catch_warnings():
