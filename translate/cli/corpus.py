@@ -130,9 +130,10 @@ def export_command(
       (the reading page: Ar | En | Ru, and side by side the references aligned with the
       Arabic, with the machine translation's BLEU/chrF and QA badges)
     """
-    from translate.corpus.export import FORMATS, pair_langs, select_units, write_export
+    from translate.corpus.export import pair_langs, select_units, write_export
     from translate.corpus.store import CorpusStore
     from translate.errors import UsageError
+    from translate.writers import FORMATS
 
     if fmt == "html":
         from translate.corpus.page import article_page
