@@ -13,7 +13,6 @@ The registry maps a format name to its writer class, imported on first use; a ne
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from translate.errors import UsageError
+from translate.registry import lookup
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 does not allow even escaped (C0 controls but tab, LF, CR; surrogates;
@@ -160,10 +160,7 @@ FORMATS: dict[str, str] = {
 
 
 def get_writer(name: str) -> Writer:
-    if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
-    module, _, cls = FORMATS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
+    return lookup(FORMATS, name, "format")()  # type: ignore[no-any-return]
 
 
 def output_paths(out: Path, suffixes: Sequence[str]) -> list[Path]:

@@ -6,10 +6,10 @@ by name) does not import the package that imports it.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from translate.errors import UsageError
+from translate.registry import lookup
 
 if TYPE_CHECKING:
     from translate.align.base import Aligner
@@ -25,10 +25,7 @@ METHODS: dict[str, str] = {
 
 def get_aligner(name: str, **options: Any) -> Aligner:
     """An aligner by method name; unknown options are an error, not silently ignored."""
-    if name not in METHODS:
-        raise UsageError(f"unknown alignment method {name!r}; choose from {', '.join(METHODS)}")
-    module, cls = METHODS[name].split(":")
-    klass = getattr(importlib.import_module(module), cls)
+    klass = lookup(METHODS, name, "alignment method")
     try:
         return klass(**options)  # type: ignore[no-any-return]
     except TypeError as e:

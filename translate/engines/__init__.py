@@ -6,11 +6,11 @@ when asked for, so listing backends or printing --help does not import torch or 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from translate.errors import MissingExtraError, UsageError
+from translate.registry import load
 
 if TYPE_CHECKING:
     from translate.engines.base import Engine
@@ -26,9 +26,8 @@ BACKEND_CHOICES = ("auto", *BACKENDS)
 def backend_class(name: str) -> type[Engine]:
     if name not in BACKENDS:
         raise UsageError(f"unknown backend {name!r}; choose from {', '.join(BACKEND_CHOICES)}")
-    module, _, cls = BACKENDS[name].partition(":")
     try:
-        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+        return load(BACKENDS[name])  # type: ignore[no-any-return]
     except ModuleNotFoundError as e:
         if e.name == "ctranslate2":
             raise MissingExtraError("ctranslate2", "ct2") from None

@@ -13,12 +13,12 @@ Marian, the family every model before the adapters was: its file checks then say
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.models.adapters.base import unsupported
+from translate.registry import load
 
 if TYPE_CHECKING:
     from translate.models.adapters.base import ModelAdapter
@@ -38,8 +38,7 @@ def families() -> list[str]:
 def adapter_class(model_type: str, where: Path) -> type[ModelAdapter]:
     if model_type not in ADAPTERS:
         raise unsupported(model_type, where, families())
-    module, _, cls = ADAPTERS[model_type].partition(":")
-    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+    return load(ADAPTERS[model_type])  # type: ignore[no-any-return]
 
 
 def _json(path: Path) -> dict[str, Any]:
