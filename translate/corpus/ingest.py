@@ -32,6 +32,7 @@ from translate.errors import UsageError
 from translate.values import ProgressFactory
 
 if TYPE_CHECKING:
+    from translate.align.base import Aligner
     from translate.pipeline import Plan
 
 
@@ -112,11 +113,11 @@ def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str,
     return ar, ref_articles
 
 
-def plan_models(plan: Any) -> dict[str, str]:
+def plan_models(plan: Plan) -> dict[str, str]:
     return {f"{s}-{t}": spec for (s, t), spec in sorted(plan.models.items())}
 
 
-def article_hash(ar_text: str, refs: dict[str, str], *, plan: Any, method: str,
+def article_hash(ar_text: str, refs: dict[str, str], *, plan: Plan, method: str,
                  markup: bool = False) -> str:
     """The content hash ``add_article`` stores: decided before anything is loaded."""
     if not refs:
@@ -130,7 +131,7 @@ def article_hash(ar_text: str, refs: dict[str, str], *, plan: Any, method: str,
 
 
 def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, digest: str,
-                   plan: Any, method: str, aligner: Any,
+                   plan: Plan, method: str, aligner: Aligner,
                    aligner_options: dict[str, Any] | None = None,
                    scorer: Scorer | None = None) -> StoredArticle:
     """Align and score a translated article (``ar``'s sentences carry their MT): the

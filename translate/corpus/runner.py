@@ -26,13 +26,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from translate.corpus.discover import ArticleSpec, read_spec
 from translate.corpus.ingest import Translator, article_hash, article_plan, engine_translator
 from translate.corpus.stages import BuildOptions, Job, Outcome, translate_and_finish
 from translate.corpus.store import CorpusStore, StoredArticle
 from translate.errors import TarjamaError, UsageError
+
+if TYPE_CHECKING:
+    from translate.align.base import Aligner
 
 ENGINES = ("local", "ray")
 
@@ -82,6 +85,20 @@ class BuildReport:
 # --- sinks ---------------------------------------------------------------------------------
 
 
+class Sink(Protocol):
+    """Where finished articles go; idempotent by content hash, so a rerun adds nothing twice."""
+
+    def done(self, digest: str) -> bool:
+        """Whether an article with this content hash is already there (it is skipped)."""
+        ...
+
+    def add(self, art: StoredArticle) -> str:
+        """Store one article: "added", "new-version" or "unchanged"."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class DbSink:
     """Each article one SQLite transaction (idempotent by content hash)."""
 
@@ -121,7 +138,7 @@ class ParquetSink:
         self.writer.close()
 
 
-def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Any,
+def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
               report: BuildReport) -> Iterator[Job]:
     """Read and hash each article; skip those the sink holds; report unreadable ones."""
     for spec in specs:
@@ -142,7 +159,7 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Any,
 # --- the build -----------------------------------------------------------------------------
 
 
-def build(specs: list[ArticleSpec], sink: Any, options: BuildOptions, *, engine: str = "local",
+def build(specs: list[ArticleSpec], sink: Sink, options: BuildOptions, *, engine: str = "local",
           progress: Callable[[BuildStatus], None] | None = None) -> BuildReport:
     """Process every article of ``specs`` not yet in ``sink``; see the module docstring."""
     if engine not in ENGINES:
@@ -197,13 +214,13 @@ def _run_local(jobs: Iterator[Job], options: BuildOptions, take: Callable[[Outco
     from translate.align import get_aligner
 
     factory = options.translator or engine_translator(options.plan)
-    mt: Translator | None = None
-    aligner = None
+    loaded: tuple[Translator, Aligner] | None = None  # the models, the encoder
     for job in jobs:
         if tick:
             tick()
-        if mt is None:  # nothing loads when every article is already stored
-            mt = factory()
-            aligner = get_aligner(options.method, **(options.aligner_options or {}))
+        if loaded is None:  # nothing loads when every article is already stored
+            loaded = (factory(),
+                      get_aligner(options.method, **(options.aligner_options or {})))
+        mt, aligner = loaded
         for outcome in translate_and_finish([job], mt, options, aligner):
             take(outcome)

@@ -14,7 +14,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate.article import Article
 from translate.corpus.ingest import (
@@ -27,10 +27,14 @@ from translate.corpus.ingest import (
 from translate.corpus.store import StoredArticle
 from translate.errors import TarjamaError
 
+if TYPE_CHECKING:
+    from translate.align.base import Aligner
+    from translate.pipeline import Plan
+
 
 @dataclass
 class BuildOptions:
-    plan: Any  # translate.pipeline.Plan: models for every reference language
+    plan: Plan  # models for every reference language
     method: str = "auto"
     aligner_options: dict[str, Any] | None = None
     translator: TranslatorFactory | None = None  # default: the plan's engines
@@ -65,7 +69,7 @@ class Outcome:
 
 
 def translate_and_finish(jobs: list[Job], mt: Translator, options: BuildOptions,
-                         aligner: Any) -> list[Outcome]:
+                         aligner: Aligner) -> list[Outcome]:
     """Segment, translate (articles with the same reference languages together), align and
     score; an article that fails is reported, never taking the others down."""
     started, cpu0 = time.perf_counter(), time.process_time()
