@@ -103,11 +103,10 @@ def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str,
     """The article and its references segmented; each must have sentences to align."""
     from translate.segment import segment_text
 
-    ar = segment_text(ar_text, source=key, markup=markup)
-    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", markup=markup)
+    ar = segment_text(ar_text, source=key, lang=SOURCE_LANG, markup=markup)
+    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", lang=lang, markup=markup)
                     for lang, text in refs.items()}
     for lang, art in [(SOURCE_LANG, ar), *ref_articles.items()]:
-        art.lang = lang
         if not art.sentences():
             raise UsageError(f"the {lang} text has no sentences to align")
     return ar, ref_articles
