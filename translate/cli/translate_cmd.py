@@ -93,7 +93,7 @@ def translate_command(
     Several articles are checkpointed one by one in OUT/.tarjama-journal.sqlite: a run killed at
     any moment and started again skips what is done and gives the same files.
     """
-    from translate.batch import ReadOptions, TranslateRun, plan_jobs
+    from translate.run import ReadOptions, TranslateRun, plan_jobs
     from translate.engines.ct2 import Ct2Options
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
