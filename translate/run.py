@@ -23,7 +23,7 @@ from translate.values import ProgressFactory
 
 
 @dataclass
-class Job:
+class TranslateJob:
     """One input and where each of its rendered documents goes (None: standard output)."""
 
     source: str  # a path, or "-" for stdin
@@ -48,7 +48,7 @@ class RunReport:
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
-              output: Path | None) -> list[Job]:
+              output: Path | None) -> list[TranslateJob]:
     """Output paths for every input; refuses ambiguous or colliding destinations up front."""
     many = len(sources) > 1
     if many and output is None:
@@ -65,17 +65,17 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
                     raise UsageError(
                         f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
                         "(one file per language), or pick one with --to")
-                jobs.append(Job(src, {targets[0]: None}))
+                jobs.append(TranslateJob(src, {targets[0]: None}))
                 continue
             directory = output
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
+            jobs.append(TranslateJob(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
                                   for lang in targets}))
         elif directory is not None:
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {"all": directory / f"{stem}.{renderer.extension}"}))
+            jobs.append(TranslateJob(src, {"all": directory / f"{stem}.{renderer.extension}"}))
         else:
-            jobs.append(Job(src, {"all": output}))
+            jobs.append(TranslateJob(src, {"all": output}))
     seen: dict[Path, str] = {}
     for job in jobs:
         for path in job.outputs.values():
@@ -126,7 +126,7 @@ class TranslateRun:
                 "checks": self.checks, "retry_flagged": self.retry_flagged,
                 "read": vars(self.read)}
 
-    def run(self, jobs: list[Job]) -> RunReport:
+    def run(self, jobs: list[TranslateJob]) -> RunReport:
         report = RunReport()
         files = [p for j in jobs for p in j.outputs.values() if p is not None]
         journal = Journal(files[0].parent) if len(jobs) > 1 and files else None
@@ -143,7 +143,7 @@ class TranslateRun:
                 journal.close()
         return report
 
-    def _one(self, job: Job, journal: Journal | None, report: RunReport) -> None:
+    def _one(self, job: TranslateJob, journal: Journal | None, report: RunReport) -> None:
         from translate.readers import parse_article
 
         data = read_bytes(job.source)

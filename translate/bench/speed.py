@@ -28,7 +28,7 @@ from translate.bench.environment import machine_info, repo_root, versions
 from translate.errors import RuntimeFailure, UsageError
 
 LANGS = ("en", "ru")
-ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
+SPEED_ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
            "ct2-int8-b32", "ct2-int8-beam2", "ct2-int8-beam1")
 SLOW = ("naive", "transformers")
 
@@ -36,7 +36,7 @@ SLOW = ("naive", "transformers")
 @dataclass
 class SpeedSpec:
     models: dict[str, str] = field(default_factory=dict)  # lang → Marian dir; built if empty
-    engines: tuple[str, ...] = ENGINES
+    engines: tuple[str, ...] = SPEED_ENGINES
     forced_tokens: int = 40  # every hypothesis is exactly this long
     beam: int = 4
     threads: int = 2
@@ -118,10 +118,10 @@ def prepare(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
 
 
 def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
-    unknown = [e for e in spec.engines if e not in ENGINES]
+    unknown = [e for e in spec.engines if e not in SPEED_ENGINES]
     if unknown:
         raise UsageError(f"unknown engine(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(ENGINES)}")
+                         f"choose from {', '.join(SPEED_ENGINES)}")
     models = prepare(spec, progress)
     workload = load_workload(spec, Path(models["en"]["marian"]) / "source.spm")
     rows = []

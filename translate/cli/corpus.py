@@ -256,7 +256,7 @@ def build_command(
     import time
 
     from translate.corpus.discover import discover
-    from translate.corpus.runner import ENGINES, BuildOptions, DbSink, ParquetSink, build
+    from translate.corpus.runner import BUILD_ENGINES, BuildOptions, DbSink, ParquetSink, build
     from translate.corpus.store import CorpusStore
     from translate.errors import RuntimeFailure, UsageError
     from translate.fsio import atomic_write
@@ -265,8 +265,8 @@ def build_command(
 
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if engine not in BUILD_ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(BUILD_ENGINES)}")
     if db is not None and out is not None:
         raise UsageError("give --db or --out, not both")
     if engine == "ray":

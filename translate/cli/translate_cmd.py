@@ -93,10 +93,10 @@ def translate_command(
     Several articles are checkpointed one by one in OUT/.tarjama-journal.sqlite: a run killed at
     any moment and started again skips what is done and gives the same files.
     """
-    from translate.run import ReadOptions, TranslateRun, plan_jobs
     from translate.engines.ct2 import Ct2Options
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
+    from translate.run import ReadOptions, TranslateRun, plan_jobs
     from translate.values import DecodeOptions
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from translate.corpus.discover import ArticleSpec, read_spec
 from translate.corpus.ingest import Translator, article_hash, article_plan, engine_translator
-from translate.corpus.stages import BuildOptions, Job, Outcome, translate_and_finish
+from translate.corpus.stages import ArticleJob, BuildOptions, Outcome, translate_and_finish
 from translate.corpus.store import CorpusStore, StoredArticle
 from translate.errors import TarjamaError, UsageError
 
 if TYPE_CHECKING:
     from translate.align.base import Aligner
 
-ENGINES = ("local", "ray")
+BUILD_ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -139,7 +139,7 @@ class ParquetSink:
 
 
 def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
-              report: BuildReport) -> Iterator[Job]:
+              report: BuildReport) -> Iterator[ArticleJob]:
     """Read and hash each article; skip those the sink holds; report unreadable ones."""
     for spec in specs:
         try:
@@ -153,7 +153,7 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
         if sink.done(digest):
             report.skipped += 1
             continue
-        yield Job(spec.key, digest, texts.ar, texts.refs, texts.markup)
+        yield ArticleJob(spec.key, digest, texts.ar, texts.refs, texts.markup)
 
 
 # --- the build -----------------------------------------------------------------------------
@@ -162,8 +162,8 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
 def build(specs: list[ArticleSpec], sink: Sink, options: BuildOptions, *, engine: str = "local",
           progress: Callable[[BuildStatus], None] | None = None) -> BuildReport:
     """Process every article of ``specs`` not yet in ``sink``; see the module docstring."""
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if engine not in BUILD_ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(BUILD_ENGINES)}")
     report = BuildReport(engine, len(specs))
     started = time.perf_counter()
 
@@ -209,7 +209,7 @@ def build(specs: list[ArticleSpec], sink: Sink, options: BuildOptions, *, engine
     return report
 
 
-def _run_local(jobs: Iterator[Job], options: BuildOptions, take: Callable[[Outcome], None],
+def _run_local(jobs: Iterator[ArticleJob], options: BuildOptions, take: Callable[[Outcome], None],
                tick: Callable[[], None] | None) -> None:
     from translate.align import get_aligner
 

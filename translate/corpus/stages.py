@@ -1,6 +1,6 @@
 """The stages of ``corpus build`` that both engines run: the local loop and the Ray actors.
 
-An article is read and hashed into a ``Job`` (``translate.corpus.runner.read_jobs``);
+An article is read and hashed into an ``ArticleJob`` (``translate.corpus.runner.read_jobs``);
 ``translate_and_finish`` segments, translates, aligns and scores a batch of them into
 ``Outcome`` objects, which the driver hands to a sink. ``translate.corpus.runner`` (the build
 and the local engine) and ``translate.corpus.ray_engine`` both import this module, and it
@@ -47,7 +47,7 @@ class BuildOptions:
 
 
 @dataclass
-class Job:
+class ArticleJob:
     """An article read and hashed, not yet processed."""
 
     key: str
@@ -68,13 +68,13 @@ class Outcome:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def translate_and_finish(jobs: list[Job], mt: Translator, options: BuildOptions,
+def translate_and_finish(jobs: list[ArticleJob], mt: Translator, options: BuildOptions,
                          aligner: Aligner) -> list[Outcome]:
     """Segment, translate (articles with the same reference languages together), align and
     score; an article that fails is reported, never taking the others down."""
     started, cpu0 = time.perf_counter(), time.process_time()
     outcomes: dict[str, Outcome] = {}
-    ready: dict[tuple[str, ...], list[tuple[Job, Article, dict[str, Article]]]] = {}
+    ready: dict[tuple[str, ...], list[tuple[ArticleJob, Article, dict[str, Article]]]] = {}
     for job in jobs:
         try:
             ar, refs = segment_inputs(job.ar, job.refs, key=job.key, markup=job.markup)
