@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from translate.article import Article, Flag, Sentence, Translation
+from translate.article import Article, Sentence, Translation
+from translate.checks import run_checks
 from translate.engines import load_engine
 from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
@@ -165,14 +166,8 @@ def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks
         joined = join_hypotheses([next(it) for _ in s.units()])
         t = Translation(text=joined.text, hit_limit=joined.hit_limit, error=joined.error)
         if checks and t.error is None:
-            t.flags = run_checks(s.text, t.text, lang, t.hit_limit)
+            t.flags = run_checks(s.text, t.text, lang, hit_limit=t.hit_limit)
         s.translations[lang] = t
-
-
-def run_checks(source: str, translation: str, lang: str, hit_limit: bool) -> list[Flag]:
-    from translate.checks import run_checks as _run
-
-    return _run(source, translation, lang, hit_limit=hit_limit)
 
 
 def _run_meta(plan: Plan, engines: dict[tuple[str, str], Engine], elapsed: float) -> dict:

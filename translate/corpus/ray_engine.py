@@ -35,7 +35,6 @@ from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError
 
 MAX_RESTARTS = 3  # bounded: a model that crashes every time must fail the run, not loop
 MAX_TASK_RETRIES = 3
-_MANIFEST_FIELDS = ("key", "digest", "ar", "en", "ru", "markup")
 
 
 def import_ray() -> Any:
