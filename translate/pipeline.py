@@ -87,8 +87,9 @@ def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
 
     When the Arabic is translated into several languages by engines that release the GIL
     (CTranslate2), they run at the same time, each on its share of the cores, unless the user
-    set --threads: measured on 2 cores, en and ru side by side with one thread each gave 918
-    tok/s against 564 one after the other with two threads each (eval/results/speed).
+    set --threads: side by side with a share each is faster than one after the other with all
+    the cores each (the ct2-int8-concurrent and ct2-int8 rows of eval/results/speed/speed.md,
+    remade by the command recorded there).
     """
     engines = {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
                                 options=plan.options, backend_options=plan.backend_options)
