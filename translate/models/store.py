@@ -25,15 +25,11 @@ DEFAULT_MODELS: dict[tuple[str, str], str] = {
     ("en", "ru"): "Helsinki-NLP/opus-mt-en-ru",  # the second leg of the ar→en→ru pivot
 }
 
-# Every family's weights, in the transformers layout (the rest is the family adapter's).
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-
-
 def hub_patterns() -> list[str]:
     """What to download: what translation needs, never the TF/Flax/rust copies hub repos carry."""
     from translate.models.adapters import hub_files
 
-    return [*hub_files(), *WEIGHT_FILES]
+    return hub_files()
 
 
 def store_dir() -> Path:
@@ -126,8 +122,6 @@ def validate_model_dir(path: Path, spec: str) -> None:
     adapter = adapter_class(model_type, path / "config.json")
     converted = (path / "model.bin").is_file()  # a CTranslate2 conversion
     missing = adapter.missing_files(path, converted=converted)
-    if not converted and not any((path / w).is_file() for w in WEIGHT_FILES):
-        missing.append(" or ".join(WEIGHT_FILES))
     if missing:
         raise UsageError(
             f"{path} is not a usable model directory for {spec!r}: missing {', '.join(missing)}"

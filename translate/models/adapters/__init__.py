@@ -78,7 +78,8 @@ def hub_files() -> list[str]:
     """Everything any family may need from the hub (the family is known only once it is here)."""
     names: list[str] = []
     for model_type in ADAPTERS:
-        for name in adapter_class(model_type, Path(model_type)).hub_files:
+        adapter = adapter_class(model_type, Path(model_type))
+        for name in (*adapter.hub_files, *adapter.weight_files):
             if name not in names:
                 names.append(name)
     return names

@@ -74,6 +74,8 @@ class ModelAdapter(ABC):
     copy_files: ClassVar[tuple[str, ...]]
     #: Files downloaded from the hub, besides the weights (never the TF/Flax/rust copies).
     hub_files: ClassVar[tuple[str, ...]]
+    #: The weights in the transformers layout: one of these must be there (safetensors first).
+    weight_files: ClassVar[tuple[str, ...]] = ("model.safetensors", "pytorch_model.bin")
 
     def __init__(self, path: Path, model_type: str, config: dict[str, Any]) -> None:
         self.path = path
@@ -82,8 +84,14 @@ class ModelAdapter(ABC):
 
     @classmethod
     def missing_files(cls, path: Path, *, converted: bool) -> list[str]:
+        """What a model directory lacks (a CTranslate2 conversion has its weights in
+        model.bin, so only its tokenizer files are checked)."""
         names = cls.converted_files if converted else cls.model_files
-        return [f for f in names if not (path / f).is_file()]
+        missing = [f for f in names if not (path / f).is_file()]
+        weights = () if converted else cls.weight_files
+        if weights and not any((path / w).is_file() for w in weights):
+            missing.append(" or ".join(weights))
+        return missing
 
     def max_input_length(self) -> int | None:
         """The longest source the model can read, in tokens (None: not known)."""
