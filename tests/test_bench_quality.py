@@ -209,6 +209,7 @@ class TableEngine:
     def __init__(self, pair: str, table: dict[str, str]) -> None:
         self.pair, self.table, self.model_id = pair, table, f"table-{pair}"
         self.options = DecodeOptions()
+        self.max_input_length = self.options.max_input_length
         self.calls = 0
 
     def count_tokens(self, text: str) -> int:

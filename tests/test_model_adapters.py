@@ -81,3 +81,13 @@ def test_single_target_marian_gets_nothing(fixture_models):
     assert engine.tokenizer.source_text(text) == text
     assert engine.tokenizer.encode(text)[-1] == "</s>" and "target_token" not in \
         engine.decoding_key()
+
+
+@pytest.mark.parametrize(("asked", "used"), [(400, 400), (512, 512), (2000, 512)],
+                         ids=["below", "at", "above"])
+def test_inputs_stay_within_what_the_family_reads(fixture_models, asked, used):
+    from translate.values import DecodeOptions
+
+    engine = TransformersEngine(resolve(str(fixture_models["en"])), "ar", "en",
+                                DecodeOptions(max_input_length=asked))
+    assert engine.max_input_length == used  # opus-mt: max_position_embeddings 512

@@ -179,12 +179,14 @@ class TranslateRun:
         from translate.segment import segment_text
 
         engines = self.engines()
-        # Cut sentences so they fit every model that reads the Arabic.
+        # Cut sentences so they fit every model that reads the Arabic (within what each
+        # model's family can read, whatever --max-tokens says).
         sources = [e for (src, _), e in engines.items() if src == "ar"]
         article = segment_text(source_text.text, source=name,
                                markup=source_text.format != "text",
                                count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
-                               max_tokens=self.read.max_tokens)
+                               max_tokens=min([self.read.max_tokens,
+                                               *(e.max_input_length for e in sources)]))
         article.notes["input"] = source_text.to_dict()
         translate_articles([article], self.plan, engines, progress=self.progress,
                            checks=self.checks, strict=self.strict,

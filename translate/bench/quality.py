@@ -189,7 +189,7 @@ def _split(source: str, engine: Engine, segment: bool,
         return [(text, [text])]
     try:
         art = segment_text(source, count_tokens=engine.count_tokens,
-                           max_tokens=engine.options.max_input_length)
+                           max_tokens=engine.max_input_length)
     except InputError:
         return []
     out = [(s.text, s.units()) for b in art.blocks if b.translatable for s in b.sentences]
