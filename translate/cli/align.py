@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments
+from translate.cli.root import app
 from translate.errors import UsageError
 
 
@@ -68,8 +68,9 @@ def align(
         tarjama align de.txt fr.txt --src-mt de.mt.fr.txt --encoder ./LaBSE
     """
     from translate.align import METHODS, align_documents
-    from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
+    from translate.align.formats import render_beads
     from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+    from translate.writers import FORMATS, output_paths
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -113,16 +114,14 @@ def align(
     segs_s = [x for x in src_lines if x.strip() != ".EOA"]
     segs_t = [x for x in tgt_lines if x.strip() != ".EOA"]
     kept = [b for b in beads if min_score is None or b.score >= min_score]
-    if fmt == "moses":
-        files = to_moses(kept, segs_s, segs_t, src_lang, tgt_lang)
-        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force)
+    docs = render_beads(fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
+    if len(docs) > 1:
+        atomic_write_many(list(zip(output_paths(Path(out or ""), list(docs)), docs.values(),
+                                   strict=True)), force)
+    elif out:
+        atomic_write(out, docs[""], force=force)
     else:
-        text = (to_jsonl(kept) if fmt == "jsonl" else to_tsv(kept, segs_s, segs_t)
-                if fmt == "tsv" else to_tmx(kept, segs_s, segs_t, src_lang, tgt_lang))
-        if out:
-            atomic_write(out, text, force=force)
-        else:
-            typer.echo(text, nl=False)
+        typer.echo(docs[""], nl=False)
     kinds: dict[str, int] = {}
     for b in beads:
         kinds[b.kind] = kinds.get(b.kind, 0) + 1
