@@ -116,10 +116,9 @@ def validate_model_dir(path: Path, spec: str) -> None:
     Which files it needs is its family's (translate.models.adapters); an unsupported family is
     refused here, before anything is loaded.
     """
-    from translate.models.adapters import adapter_class, model_config
+    from translate.models.adapters import adapter_type
 
-    model_type, _ = model_config(path)
-    adapter = adapter_class(model_type, path / "config.json")
+    adapter = adapter_type(path)
     converted = (path / "model.bin").is_file()  # a CTranslate2 conversion
     missing = adapter.missing_files(path, converted=converted)
     if missing:
