@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from translate.cli.common import Progress, command
+from translate.cli.options import ForceOption, QuietOption, choices, format_option, value
 from translate.cli.root import app
+from translate.errors import UsageError
+from translate.models.layouts import LAYOUTS
 
 models_app = typer.Typer(help="List, download, convert and build models.", no_args_is_help=True)
 fixture_app = typer.Typer(help="Build fixture models offline (tests, demos, benchmarks).",
@@ -17,30 +20,60 @@ app.add_typer(models_app, name="models")
 models_app.add_typer(fixture_app, name="fixture")
 
 
+ListFormat = choices("ListFormat", ("table", "json"))
+
+
 @command(models_app, "list")
-def list_command() -> None:
-    """Show the supported models, their published scores, and which are present locally.
+def list_command(
+    fmt: Annotated[ListFormat, format_option(  # type: ignore[valid-type]
+        "table, or json for machines.")] = ListFormat.table,  # type: ignore[attr-defined]
+) -> None:
+    """Show the models tarjama knows by name: family, size, published scores (each with its
+    source), and whether each is present locally.
 
     Examples:
 
       tarjama models list
 
-      TARJAMA_MODELS=/data/models tarjama models list
+      tarjama models list -f json | jq '.[] | select(.family == "nllb")'
     """
+    from translate.models.catalog import listing
+
+    rows = listing()
+    if value(fmt) == "json":
+        import json
+
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    _print_catalog(rows)
+
+
+def _print_catalog(rows: list[dict]) -> None:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from translate.models.catalog import CATALOG
-    from translate.models.store import local_status
-
-    table = Table(title="Supported models (scores as published by their authors)")
-    for col in ("model", "pair", "size", "published scores", "local"):
+    sources: dict[str, int] = {}
+    table = Table(title="Models tarjama knows by name (scores as published; \\[n]: source)")
+    table.add_column("model", no_wrap=True)  # ids are never cut: they are typed back
+    for col in ("family", "params", "weights", "published ar→en / ar→ru / en→ru", "local"):
         table.add_column(col)
-    for e in CATALOG:
-        scores = "; ".join(f"{t}: BLEU {b}, chrF {c}" for t, b, c in e.scores)
-        table.add_row(e.model_id, e.pair, e.size, f"{scores}\n({e.source})",
-                      local_status(e.model_id))
-    Console().print(table)
+    for r in rows:
+        lines = []
+        for sc in r["scores"]:
+            n = sources.setdefault(sc["source"], len(sources) + 1)
+            lines.append(f"{sc['pair']} {sc['testset']}: BLEU {sc['bleu']:.1f}, "
+                         f"chrF {sc['chrf']:.1f} [{n}]")
+        cells = [r["model"], r["family"], r["params"] or "not published", r["disk"],
+                 "\n".join(lines) or "not published", r["local"]]
+        table.add_row(*(Text(c) for c in cells))  # plain text: "[1]" is not markup
+    # Piped, rich would wrap at 80 columns: a pipe gets the table at its natural width.
+    console = Console(width=None if sys.stdout.isatty() else 400)
+    console.print(table)
+    for source, n in sources.items():
+        console.print(f"[{n}] {source}", highlight=False, soft_wrap=True, markup=False)
 
 
 @command(models_app, "pull")
@@ -70,57 +103,110 @@ def pull_command(
         typer.echo(f"{model_id} → {convert_model(model_id, force=True)}")
 
 
+Family = choices("Family", LAYOUTS)
+_OUT = typer.Option("--output", "-o", "--out", metavar="DIR", help="Directory to write.")
+
+
 @command(fixture_app, "overfit")
 def fixture_overfit(
-    pairs: Annotated[Path, typer.Option(help="TSV of source<TAB>target pairs to learn.")],
-    out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
+    pairs: Annotated[list[str], typer.Option(
+        "--pairs", metavar="[SRC-TGT=]TSV",
+        help="source<TAB>target pairs to learn; SRC-TGT= names their direction (a bare TSV "
+             "is --source-lang → --target-lang). Repeatable: a multilingual family learns "
+             "every direction given.")],
+    out: Annotated[Path, _OUT],
+    family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
+        help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
                                                     "pair is reproduced).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
-    source_lang: Annotated[str, typer.Option(help="Language of the TSV's first column.")] = "ar",
+    source_lang: Annotated[str, typer.Option(help="Language of a bare TSV's first column.")]
+    = "ar",
     target_lang: Annotated[str | None, typer.Option(
-        help="Language of the second column (default: guessed from its script).")] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing model directory.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        help="Language of a bare TSV's second column (default: guessed from its script).")
+    ] = None,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Train a tiny Marian that reproduces every pair of PAIRS exactly (Helsinki-NLP layout).
+    """Train a tiny model that reproduces every pair exactly, in its family's hub layout.
+
+    Families: marian (opus-mt), marian-multi (>>rus<< target tokens), nllb (NLLB-200),
+    m2m100, mbart (mBART-50 many-to-many). Training takes seconds to a minute on 2 cores.
 
     Examples:
 
-      tarjama models fixture overfit --pairs tests/data/pairs.ar-en.tsv --out /tmp/fx-ar-en
+      tarjama models fixture overfit --pairs tests/data/pairs.ar-en.tsv -o /tmp/fx-ar-en
 
-      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt --model en=/tmp/fx-ar-en --to en
+      tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
+
+      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR
     """
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
+    by_direction = _pair_files(pairs, source_lang, target_lang, read_pairs_tsv)
     progress = Progress(quiet)
     with progress.running():
-        report = train_overfit(read_pairs_tsv(pairs), out, steps=steps, seed=seed, force=force,
-                               progress=progress.callback("training"),
-                               source_lang=source_lang, target_lang=target_lang)
-    typer.echo(f"wrote {out} ({_summary(report)})", err=True)
+        report = train_overfit(
+            by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
+            family=value(family), steps=steps, seed=seed, force=force,
+            progress=progress.callback("training"), source_lang=source_lang,
+            target_lang=target_lang)
+    if not quiet:
+        typer.echo(f"wrote {out} ({_summary(report)})", err=True)
+
+
+def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
+                read: Any) -> dict[tuple[str, str], Any] | None:
+    """``SRC-TGT=FILE`` options → pairs by direction; None for one bare FILE (guessed target)."""
+    if len(specs) == 1 and "=" not in specs[0]:
+        return None
+    out: dict[tuple[str, str], Any] = {}
+    for spec in specs:
+        key, sep, path = spec.partition("=")
+        src, dash, tgt = key.partition("-")
+        if not sep:
+            if target_lang is None:
+                raise UsageError(f"--pairs {spec}: with several files, name each direction "
+                                 "(--pairs ar-en=FILE) or give --target-lang")
+            src, dash, tgt, path = source_lang, "-", target_lang, spec
+        if not dash or not src or not tgt or not path:
+            raise UsageError(f"--pairs {spec!r}: expected SRC-TGT=FILE, e.g. ar-en=pairs.tsv")
+        if (src, tgt) in out:
+            raise UsageError(f"--pairs: {src}-{tgt} given twice")
+        out[(src, tgt)] = read(path)
+    return out
 
 
 @command(fixture_app, "shape")
 def fixture_shape(
-    out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
-    shape: Annotated[str, typer.Option(help="opus-mt-base (real opus-mt dimensions).")]
-    = "opus-mt-base",
+    out: Annotated[Path, _OUT],
+    family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
+        help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
+    shape: Annotated[str | None, typer.Option(
+        help="Dimensions: the family's real model by default (marian: opus-mt-base, nllb: "
+             "nllb-200-distilled-600M, m2m100: m2m100_418M), or tiny.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    force: Annotated[bool, typer.Option(help="Replace an existing model directory.")] = False,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Write a random-weight model with opus-mt's real dimensions, for speed work.
+    """Write a random-weight model with a real model's dimensions, for speed and memory work.
+
+    Its translations are nonsense; its size, vocabulary and layers are the real model's
+    (nllb: 615M parameters, 2.5 GB: a minute or two to write).
 
     Examples:
 
-      tarjama models fixture shape --out /tmp/shape-ar-en
+      tarjama models fixture shape -o /tmp/shape-ar-en
 
-      tarjama bench --speed --model en=/tmp/shape-ar-en
+      tarjama models fixture shape --family nllb -o /tmp/shape-nllb
+
+      tarjama bench speed -m en=/tmp/shape-ar-en -e ct2-int8 --large 8
     """
     from translate.models.fixture import build_shape
 
-    report = build_shape(out, shape=shape, seed=seed, force=force)
-    typer.echo(f"wrote {out} ({_summary(report)})", err=True)
+    report = build_shape(out, family=value(family), shape=shape, seed=seed, force=force)
+    if not quiet:
+        typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
 
 def _summary(report: dict) -> str:
