@@ -80,3 +80,11 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return ""
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, MB (a benchmark measures each engine in its own)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
