@@ -69,7 +69,7 @@ def align(
     """
     from translate.align import METHODS, align_documents
     from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
-    from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+    from translate.fsio import atomic_write, atomic_write_many, check_outputs, read_lines
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -77,8 +77,12 @@ def align(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "moses" and not out:
         raise UsageError("--format moses writes two files: give their prefix with -o")
-    if out and fmt != "moses":
-        check_writable(Path(out), force)  # fail before the (slow) alignment, not after
+    if out == "-" and fmt != "moses":
+        out = None
+    inputs = [p for p in (src, tgt, src_mt, tgt_mt, gold) if p]
+    if out:  # fail before the (slow) alignment, not after
+        check_outputs([Path(f"{out}.{lang}") for lang in (src_lang, tgt_lang)]
+                      if fmt == "moses" else [Path(out)], force, inputs)
     models = parse_assignments(model, "--model")
     unknown = set(models) - {tgt_lang}
     if unknown:
@@ -115,12 +119,13 @@ def align(
     kept = [b for b in beads if min_score is None or b.score >= min_score]
     if fmt == "moses":
         files = to_moses(kept, segs_s, segs_t, src_lang, tgt_lang)
-        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force)
+        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force,
+                          inputs)
     else:
         text = (to_jsonl(kept) if fmt == "jsonl" else to_tsv(kept, segs_s, segs_t)
                 if fmt == "tsv" else to_tmx(kept, segs_s, segs_t, src_lang, tgt_lang))
         if out:
-            atomic_write(out, text, force=force)
+            atomic_write(out, text, force=force, inputs=inputs)
         else:
             typer.echo(text, nl=False)
     kinds: dict[str, int] = {}

@@ -328,7 +328,7 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
     try:
         yield tmp
         for f in tmp.iterdir():  # save_pretrained writes 0600 files; make them plain files
-            f.chmod(0o666 & ~_umask())
+            f.chmod(fsio.new_file_mode())
         _check_out(out, force)
         if out.exists():
             old = tmp.with_suffix(".old")
@@ -340,12 +340,6 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
 
 
 def _check_out(out: Path, force: bool) -> None:
