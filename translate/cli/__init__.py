@@ -9,8 +9,10 @@ from __future__ import annotations
 import typer
 
 from translate import __version__
+from translate.cli.common import OneLineErrors
 
 app = typer.Typer(
+    cls=OneLineErrors,
     name="tarjama",
     help="Translate Arabic news articles into English and Russian with MarianMT, align them with "
     "reference translations into a parallel corpus, and check them with BLEU.",
@@ -49,4 +51,7 @@ from translate.cli import score as _score  # noqa: E402,F401
 
 
 def main() -> None:
+    from translate.cli import common
+
+    common.HARD_EXIT = True
     app()

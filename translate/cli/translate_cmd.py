@@ -95,6 +95,7 @@ def translate_command(
     """
     from translate.batch import ReadOptions, TranslateRun, plan_jobs
     from translate.engines.base import DecodeOptions
+    from translate.fsio import printable
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
 
@@ -120,10 +121,10 @@ def translate_command(
     for doc in report.stdout:
         typer.echo(doc, nl=False)
     for path in report.written:
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(f"wrote {printable(path)}", err=True)
     if report.skipped:
         typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
     for source, error in report.failed:
-        typer.echo(f"tarjama: error: {source}: {error}", err=True)
+        typer.echo(f"tarjama: error: {printable(source)}: {error}", err=True)
     if report.failed:
         raise typer.Exit(max(e.exit_code for _, e in report.failed))
