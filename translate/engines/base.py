@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from translate.errors import RuntimeFailure
+from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import ModelRef
 
 if TYPE_CHECKING:
@@ -287,6 +287,22 @@ def _load_spm(path: Path) -> Any:
     import sentencepiece
 
     sp = sentencepiece.SentencePieceProcessor()
-    if not sp.Load(str(path)):  # pragma: no cover - Load raises on failure in practice
+    try:
+        loaded = sp.Load(str(path))
+    except (OSError, RuntimeError) as e:
+        raise damaged_model(path.parent, e) from None
+    if not loaded:  # pragma: no cover - Load raises on failure in practice
         raise RuntimeFailure(f"cannot load {path}")
     return sp
+
+
+def damaged_model(path: Path, e: Exception) -> UsageError:
+    """A model directory whose files exist but cannot be loaded (truncated, damaged)."""
+    from translate.models.store import store_dir
+
+    why = " ".join(f"{type(e).__name__}: {e}".split())[:240]
+    fix = (f"delete {path}: it is converted again on first use"
+           if path.resolve().is_relative_to(store_dir().resolve())
+           else "download, convert or build the model again")
+    return UsageError(f"the model in {path} cannot be loaded, its files are damaged ({why}); "
+                      f"{fix}")

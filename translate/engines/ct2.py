@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis, _load_spm
+from translate.engines.base import Engine, Hypothesis, _load_spm, damaged_model
 from translate.errors import UsageError
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
@@ -81,6 +81,8 @@ class CTranslate2Engine(Engine):
             )
         except ValueError as e:  # e.g. a compute type this CPU or GPU cannot run
             raise UsageError(f"CTranslate2 cannot load {self.model_dir}: {e}") from None
+        except RuntimeError as e:  # a truncated or damaged model.bin
+            raise damaged_model(self.model_dir, e) from None
         self._target_sp = _load_spm(self.model_dir / "target.spm")
 
     def encode(self, text: str) -> list[str]:

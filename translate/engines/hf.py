@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis
+from translate.engines.base import Engine, Hypothesis, damaged_model
 from translate.errors import UsageError
 
 
@@ -45,12 +45,17 @@ class TransformersEngine(Engine):
         with warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
             warnings.simplefilter("ignore")
-            self.tokenizer: Any = MarianTokenizer.from_pretrained(str(path))
-            self.model: Any = MarianMTModel.from_pretrained(
-                str(path),
-                use_safetensors=(path / "model.safetensors").is_file(),
-                trust_remote_code=False,
-            )
+            try:
+                self.tokenizer: Any = MarianTokenizer.from_pretrained(str(path))
+                self.model: Any = MarianMTModel.from_pretrained(
+                    str(path),
+                    use_safetensors=(path / "model.safetensors").is_file(),
+                    trust_remote_code=False,
+                )
+            except MemoryError:
+                raise
+            except Exception as e:  # safetensors, torch and OSError all mean "damaged files"
+                raise damaged_model(path, e) from None
         self.model.to(self.device).eval()
         self._eos = self.tokenizer.eos_token_id
         self._pad = self.tokenizer.pad_token_id

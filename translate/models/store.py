@@ -114,10 +114,19 @@ def _file_digest(path: Path) -> str:
     return digest
 
 
+# Files only a CTranslate2 conversion has (ours or ct2-transformers-converter's).
+CT2_MARKERS = ("shared_vocabulary.json", "source_vocabulary.json", "marian_config.json",
+               "tarjama.json")
+
+
 def validate_marian_dir(path: Path, spec: str) -> None:
     """A directory that is not a usable model gets a clear error, not a stack trace."""
     if (path / "model.bin").is_file():  # a CTranslate2 conversion
         missing = [f for f in ("source.spm", "target.spm") if not (path / f).is_file()]
+    elif any((path / f).is_file() for f in CT2_MARKERS):
+        raise UsageError(f"{path} is a CTranslate2 conversion without its model.bin (an "
+                         "interrupted copy?); convert the model again: tarjama models convert "
+                         "SOURCE --force")
     else:
         missing = [f for f in MARIAN_FILES if not (path / f).is_file()]
         if not any((path / w).is_file() for w in WEIGHT_FILES):
