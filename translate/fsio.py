@@ -36,6 +36,9 @@ from pathlib import Path
 from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
 
 
+_STDIO_ALIAS = re.compile(r"/dev/std(in|out|err)|/dev/fd/\d+|/proc/(self|\d+)/fd/\d+")
+
+
 def read_bytes(path: str | Path) -> bytes:
     """Read a whole input; ``-`` means standard input."""
     if str(path) == "-":
@@ -43,6 +46,10 @@ def read_bytes(path: str | Path) -> bytes:
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{printable(p)}: is a directory, expected a file")
+    if (p.is_char_device() or p.is_block_device()) and \
+            not _STDIO_ALIAS.fullmatch(str(p.absolute())):
+        # /dev/zero or /dev/urandom would be read until memory runs out
+        raise InputError(f"{printable(p)}: is a device, expected a file (use - for stdin)")
     try:
         return p.read_bytes()
     except FileNotFoundError:
@@ -93,23 +100,20 @@ def printable(path: str | Path) -> str:
 # --- outputs -------------------------------------------------------------------------------
 
 _umask_lock = threading.Lock()
-_umask_value: int | None = None
 
 
 def umask() -> int:
-    """The process umask (read once; setting it to read it is not thread-safe, so only the
-    first call does that, under a lock, where /proc does not say)."""
-    global _umask_value
-    with _umask_lock:
-        if _umask_value is None:
-            try:
-                status = Path("/proc/self/status").read_text()
-                _umask_value = next(int(line.split()[1], 8) for line in status.splitlines()
-                                    if line.startswith("Umask:"))
-            except (OSError, StopIteration, ValueError, IndexError):
-                _umask_value = os.umask(0o022)
-                os.umask(_umask_value)
-        return _umask_value
+    """The process umask. Linux tells it in /proc; elsewhere it can only be read by setting
+    it, which is done under a lock (another thread creating a file meanwhile would get 0)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(line.split()[1], 8) for line in status.splitlines()
+                    if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        with _umask_lock:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            return mask
 
 
 def new_file_mode() -> int:
@@ -126,16 +130,13 @@ class OutputTarget:
 
 
 _KINDS = ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-_STDIO_ALIAS = re.compile(r"/dev/std(out|err)|/dev/fd/\d+|/proc/(self|\d+)/fd/\d+")
 _DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 
 
 def _same_file(st: os.stat_result, inputs: Iterable[str | Path]) -> bool:
     for i in inputs:
-        if str(i) == "-":
-            continue
         try:
-            other = os.stat(i)
+            other = os.fstat(0) if str(i) == "-" else os.stat(i)
         except OSError:
             continue
         if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
@@ -196,7 +197,7 @@ def check_output(path: str | Path, force: bool = False,
         return OutputTarget(p, stream=True)
     if _same_file(st, inputs):
         raise UsageError(f"{name} is also an input; refusing to overwrite it, even with --force")
-    if _STDIO_ALIAS.fullmatch(str(p.absolute())):
+    if _STDIO_ALIAS.fullmatch(str(p.absolute())) and not str(p).startswith("/dev/stdin"):
         return OutputTarget(p, stream=True)  # /dev/stdout redirected to a file: append to it
     if not force:
         raise OutputExistsError(f"{name} exists; pass --force to overwrite it")

@@ -84,10 +84,12 @@ def open_db(path: str | Path, role: DbRole, *, check: bool = True,
 
 
 def verify(conn: sqlite3.Connection, path: Path, role: DbRole) -> None:
-    rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
     if rows != ["ok"]:
-        raise DamagedFileError(f"{role.what} {printable(path)} is damaged ({rows[0]}); "
-                               f"{role.fix}")
+        lines = [ln for r in rows for ln in r.splitlines() if not ln.startswith("***")]
+        found = "; ".join(lines)[:200]
+        raise DamagedFileError(f"{role.what} {printable(path)} is damaged (quick_check: "
+                               f"{found}); {role.fix}")
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if names and not names & set(role.tables):
         raise UsageError(f"{printable(path)} is not a {role.what} (it holds the tables "
