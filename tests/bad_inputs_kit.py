@@ -95,6 +95,14 @@ def damaged_corpus(world: World) -> str:
     return str(path)
 
 
+def empty_corpus(world: World) -> str:
+    from translate.corpus.store import CorpusStore
+
+    path = world.tmp / "corpus.sqlite"
+    CorpusStore.open(path).close()
+    return str(path)
+
+
 def foreign_database(world: World, name: str = "other.sqlite") -> str:
     path = world.tmp / name
     with sqlite3.connect(path) as conn:

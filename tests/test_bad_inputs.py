@@ -228,6 +228,21 @@ def _manifest_outside(w: World, rows: list[dict[str, str]], *extra: str,
             *extra]
 
 
+def _report_fails(w: World) -> list[str]:
+    import translate.fsio
+
+    real = translate.fsio.atomic_write
+
+    def write(path, data, *args, **kwargs):  # the disk fills up while the build runs
+        if str(path).endswith("r.json"):
+            raise translate.fsio.RuntimeFailure(f"cannot write {path}: No space left on device")
+        return real(path, data, *args, **kwargs)
+
+    w.monkeypatch.setattr(translate.fsio, "atomic_write", write)
+    return ["corpus", "build", _build_dir(w), "--db", str(w.tmp / "c.sqlite"), "--report",
+            str(w.tmp / "r.json"), "--method", "length", *w.model_args("en")]
+
+
 def _shard_case(damage: Callable[[Path], None]) -> Callable[[World], list[str]]:
     return lambda w: ["corpus", "import", kit.shards(w, damage), "--db", str(w.tmp / "c.sqlite")]
 
@@ -317,6 +332,42 @@ COMMAND_CASES = [
                 lambda w: ["corpus", "build", _build_dir(w), "--report", "/proc/r.json",
                            "--db", str(w.tmp / "c.sqlite")], 2,
                 "cannot write /proc/r.json", _no_file("c.sqlite")),
+    CommandCase("build-report-fails-after-the-work", _report_fails, 1,
+                "the articles are stored, but the report was not written: cannot write",
+                lambda w, out: "1 articles added" in out or pytest.fail(out)),
+    CommandCase("build-out-is-a-file",
+                lambda w: ["corpus", "build", _build_dir(w), "--out", w.file("f.txt", "x")], 2,
+                "f.txt exists and is not a directory"),
+    CommandCase("export-onto-its-database",
+                lambda w: ["corpus", "export", "--db", kit.empty_corpus(w), "-o",
+                           str(w.tmp / "corpus.sqlite"), "--force"], 2, "is also an input"),
+    CommandCase("export-to-dash-is-stdout",
+                lambda w: ["corpus", "export", "--db", kit.empty_corpus(w), "-o", "-", "-f",
+                           "tsv"], 0, "wrote 0 units (ar-en-ru, tsv) to /dev/stdout",
+                _no_file("-")),
+    CommandCase("bench-output-into-proc",
+                lambda w: ["bench", "--model", "en=/no/model", "--testset", "x.tsv", "-o",
+                           "/proc/bench"], 2, "cannot write /proc/bench: cannot create files"),
+    CommandCase("bench-history-into-proc",
+                lambda w: ["bench", "--model", "en=/no/model", "--testset", "x.tsv", "-o",
+                           str(w.tmp / "b"), "--history", "/proc/h.jsonl"], 2,
+                "cannot write /proc/h.jsonl"),
+    CommandCase("convert-onto-a-file",
+                lambda w: ["models", "convert", str(w.models()["en"]), "-o",
+                           w.file("f.txt", "x"), "--force"], 2,
+                "f.txt exists and is not a directory"),
+    CommandCase("fixture-into-proc",
+                lambda w: ["models", "fixture", "overfit", "--pairs",
+                           w.file("p.tsv", f"{AR}\t{EN}\n"), "--out", "/proc/fx"], 2,
+                "cannot write /proc/fx: cannot create files in /proc"),
+    CommandCase("cache-cannot-open",
+                lambda w: (w.env("TARJAMA_CACHE", "/proc/c.sqlite"), ["cache", "stats"])[1], 2,
+                "cannot open translation cache /proc/c.sqlite"),
+    CommandCase("corpus-cannot-open", lambda w: _add(w, "/proc/c.sqlite"), 2,
+                "cannot open corpus database /proc/c.sqlite"),
+    CommandCase("output-folder-with-slash",
+                lambda w: _translate(w, "-f", "json", "-o", str(w.tmp / "new") + "/"), 0, "wrote",
+                lambda w, out: (w.tmp / "new" / "a.json").is_file() or pytest.fail(out)),
     CommandCase("build-report-onto-manifest",
                 lambda w: _manifest_outside(w, [{"id": "a", "ar": "a.ar.txt", "en": "a.en.txt"}],
                                             "--report", str(w.tmp / "m" / "list.jsonl")), 2,
@@ -352,7 +403,7 @@ COMMAND_CASES = [
                 "is damaged"),
     CommandCase("corpus-not-a-database",
                 lambda w: ["corpus", "stats", "--db", w.file("c.sqlite", b"garbage " * 600)], 1,
-                "is damaged (file is not a database)"),
+                "is not a database, or is damaged (file is not a database)"),
     CommandCase("corpus-is-a-directory", lambda w: ["corpus", "stats", "--db", str(w.tmp)], 2,
                 "is a directory"),
     CommandCase("corpus-is-foreign",
@@ -360,7 +411,7 @@ COMMAND_CASES = [
                 "is not a corpus database"),
     CommandCase("journal-garbage",
                 lambda w: _journal(w, lambda p: p.write_bytes(b"garbage " * 600)), 1,
-                "is damaged (file is not a database); delete it"),
+                "is not a database, or is damaged (file is not a database); delete it"),
     CommandCase("journal-is-a-directory", lambda w: _journal(w, Path.mkdir), 2,
                 "is a directory, not a database file; delete it"),
     # Parquet shards: a damaged one is named and the exit is not 0

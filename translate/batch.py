@@ -57,7 +57,7 @@ class RunReport:
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
-              output: Path | None) -> list[Job]:
+              output: Path | None, *, as_dir: bool = False) -> list[Job]:
     """Output paths for every input; refuses ambiguous, colliding or unusable destinations up
     front (a directory, a device, one of the inputs, an unwritable folder). Whether an existing
     file may be replaced is decided per article, when the journal is known."""
@@ -71,7 +71,8 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
     jobs = []
     for src in sources:
         name = "stdin" if src == "-" else printable(Path(src).name)
-        directory = output if many or (output is not None and output.is_dir()) else None
+        directory = output if many or as_dir or (output is not None and output.is_dir()) \
+            else None
         if renderer.per_language:
             if output is None:
                 if len(targets) > 1:

@@ -206,6 +206,23 @@ def check_output(path: str | Path, force: bool = False,
     return OutputTarget(real, mode=stat.S_IMODE(st.st_mode))
 
 
+def check_output_dir(path: str | Path) -> Path:
+    """Validate a directory that outputs will go into, before the work: it must be a
+    directory (or not exist yet) in a place where files can be created."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except (FileNotFoundError, NotADirectoryError):
+        _probe_directory(p, _missing_parent(p / "x"))
+        return p
+    except OSError as e:
+        raise UsageError(f"cannot write into {printable(p)}: {e.strerror or e}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"{printable(p)} exists and is not a directory")
+    _probe_directory(p, p)
+    return p
+
+
 def check_outputs(paths: Iterable[str | Path], force: bool = False,
                   inputs: Iterable[str | Path] = ()) -> list[OutputTarget]:
     inputs = list(inputs)

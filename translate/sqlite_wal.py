@@ -105,6 +105,9 @@ def database_error(path: Path, role: DbRole, e: sqlite3.Error) -> TarjamaError:
         return UsageError(f"cannot open {role.what} {printable(path)} ({text})")
     if "disk is full" in text or "disk I/O" in text:
         return RuntimeFailure(f"{role.what} {printable(path)}: {text}")
+    if "not a database" in text:
+        return DamagedFileError(f"{role.what} {printable(path)} is not a database, or is damaged "
+                                f"({text}); {role.fix}")
     return DamagedFileError(f"{role.what} {printable(path)} is damaged ({text}); {role.fix}")
 
 

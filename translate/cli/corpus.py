@@ -97,7 +97,8 @@ def add_command(
 @command(corpus_app, "export")
 def export_command(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Output file; for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
+        "--output", "-o",
+        help="Output file ('-': stdout); for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
     db: DbOption = Path("corpus.sqlite"),
     pair: Annotated[str, typer.Option(help="ar-en | ar-ru | ar-en-ru.")] = "ar-en-ru",
     fmt: Annotated[str, typer.Option(
@@ -145,6 +146,10 @@ def export_command(
         pair_langs(pair)
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
+    if str(output) == "-":  # standard output, written through like any FIFO or terminal
+        if fmt == "moses":
+            raise UsageError("--format moses writes one file per language: give a prefix")
+        output, force = Path("/dev/stdout"), True
     # the outputs are checked before the database is read (the database is an input)
     check_outputs(moses_paths(output, pair) if fmt == "moses" else [output], force, [db])
     if fmt == "html":

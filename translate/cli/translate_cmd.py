@@ -35,7 +35,7 @@ def translate_command(
     ] = "auto",
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="text | markdown | json | html.")] = "text",
-    output: Annotated[Path | None, typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o",
         help="Directory (text/markdown: NAME.LANG.txt; several articles) or file (json/html).")
     ] = None,
@@ -101,7 +101,9 @@ def translate_command(
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
     renderer = get_renderer(fmt)
-    jobs = plan_jobs(articles, renderer, targets, output)
+    # "out/" names a folder even before it exists (a Path would drop the slash)
+    jobs = plan_jobs(articles, renderer, targets, Path(output) if output else None,
+                     as_dir=bool(output) and output.endswith("/"))
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                             device=device, threads=threads, inter_threads=inter_threads,
                             batch_tokens=batch_tokens, compute_type=compute_type)

@@ -136,9 +136,9 @@ class ShardWriter:
 
     def __init__(self, directory: Path, *, run_id: str | None = None,
                  articles_per_shard: int = 64) -> None:
-        self.dir = Path(directory)
-        if self.dir.exists() and not self.dir.is_dir():
-            raise UsageError(f"{self.dir}: exists and is not a directory")
+        from translate.fsio import check_output_dir
+
+        self.dir = check_output_dir(directory)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:

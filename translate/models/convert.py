@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
-from translate.fsio import atomic_dir
+from translate.fsio import atomic_dir, check_output_dir
 from translate.models.store import ModelRef, resolve, store_dir, store_path
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_float32", "int8_bfloat16", "int16", "float16",
@@ -80,6 +80,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
                 vmap: Path | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization!r}: choose from {', '.join(QUANTIZATIONS)}")
+    check_output_dir(target)  # not a file, and writable: before the converter runs
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force to convert again")
     if vmap is not None and not Path(vmap).is_file():

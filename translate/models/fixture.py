@@ -347,6 +347,7 @@ def _check_out(out: Path, force: bool) -> None:
         raise OutputExistsError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputExistsError(f"{out} is not empty; pass --force to replace it")
+    fsio.check_output_dir(out)  # a folder that cannot be written fails now, not after training
 
 
 def _check_pairs(pairs: Sequence[tuple[str, str]]) -> None:
