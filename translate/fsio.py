@@ -35,7 +35,6 @@ from pathlib import Path
 
 from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
 
-
 _STDIO_ALIAS = re.compile(r"/dev/std(in|out|err)|/dev/fd/\d+|/proc/(self|\d+)/fd/\d+")
 
 

@@ -25,8 +25,8 @@ def _explicit(name: str) -> bool:
     """Was option ``name`` given on the command line (not left at its default)?"""
     try:  # typer 0.2x bundles its own click: the installed one never sees typer's context
         from typer._click.globals import get_current_context
-    except ImportError:
-        from click import get_current_context
+    except ImportError:  # an older typer: the installed click
+        from click import get_current_context  # type: ignore[no-redef]
 
     ctx = get_current_context(silent=True)
     if ctx is None:
@@ -53,7 +53,6 @@ def quality_command(*, suite_path: Path | None, model: list[str] | None,
     from translate.bench.quality_report import table_rows, write_outputs
     from translate.bench.runner import apply_overrides, portable, run_quality
     from translate.bench.suite import Suite, load_suite
-
     from translate.fsio import check_output, check_output_dir
 
     # Where the results go is checked before the benchmark runs, not after it.

@@ -37,7 +37,7 @@ class OneLineErrors(TyperGroup):
         try:
             # Not standalone: typer then raises click's errors instead of printing its box,
             # and returns the exit code of a typer.Exit (commands themselves return None).
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except Exception as e:
             # By class name: typer may bring its own copy of click, or use the installed one.
             kinds = {c.__name__ for c in type(e).__mro__}

@@ -103,7 +103,7 @@ def translate_command(
     renderer = get_renderer(fmt)
     # "out/" names a folder even before it exists (a Path would drop the slash)
     jobs = plan_jobs(articles, renderer, targets, Path(output) if output else None,
-                     as_dir=bool(output) and output.endswith("/"))
+                     as_dir=output is not None and output.endswith("/"))
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                             device=device, threads=threads, inter_threads=inter_threads,
                             batch_tokens=batch_tokens, compute_type=compute_type)
