@@ -80,6 +80,31 @@ def test_every_cli_writer_honours_the_umask(tmp_path, umask_027):
     assert len(written) == 5 and all(mode(p) == 0o640 for p in written)
 
 
+def test_translations_and_exports_honour_the_umask(tmp_path, umask_027, fixture_models):
+    art = tmp_path / "a.ar.txt"
+    art.write_text(f"{AR}\n", encoding="utf-8")
+    model = [f"--model=en={fixture_models['en']}", "--to", "en", "--backend", "transformers",
+             "-q"]
+    for fmt, out in [("text", "txt"), ("markdown", "md"), ("json", "j"), ("html", "h")]:
+        target = tmp_path / out / "" if fmt in ("text", "markdown") else tmp_path / out
+        result = runner.invoke(app, ["translate", str(art), "-f", fmt, "-o", str(target),
+                                     *model])
+        assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".sqlite"
+               and p.parent.name in ("txt", "md") or p.name in ("j", "h")]
+    assert len(written) == 4 and all(mode(p) == 0o640 for p in written), written
+
+
+def test_test_set_lines_keep_u2028_inside(tmp_path):
+    from translate.bench.testsets import load_testsets
+
+    src, ref = tmp_path / "t.ar", tmp_path / "t.en"
+    src.write_text("".join(f"{AR}\u2028{i}\n" for i in range(3)), encoding="utf-8")
+    ref.write_text("".join(f"line\u2028{i}\r\n" for i in range(3)), encoding="utf-8")
+    (testset,) = load_testsets(f"{src},{ref}", ["en"])
+    assert len(testset.sources) == len(testset.references) == 3
+
+
 def test_a_built_directory_is_readable_by_others_and_a_failed_one_leaves_nothing(tmp_path):
     with atomic_dir(tmp_path / "store" / "m" / "ct2") as tmp:
         (tmp / "model.bin").write_bytes(b"x")

@@ -119,18 +119,16 @@ class TranslateRun:
         self.strict, self.force, self.progress = strict, force, progress
         self.retry_flagged = retry_flagged
         self._engines: dict | None = None
+        self._cache: Any = None  # TranslationCache when use_cache
         self.inputs: list[str] = []  # never replaced, --force or not
 
     def engines(self) -> dict:
         """Load each model once, on first need; share one translation cache among them."""
         if self._engines is None:
-            self._engines = load_engines(self.plan)
-            if self.use_cache:
-                from translate.cache import TranslationCache
-
-                shared = TranslationCache()
-                for engine in self._engines.values():
-                    engine.cache = shared
+            engines = load_engines(self.plan)
+            for engine in engines.values():
+                engine.cache = self._cache
+            self._engines = engines
         return self._engines
 
     def settings(self) -> dict[str, Any]:
@@ -145,6 +143,12 @@ class TranslateRun:
     def run(self, jobs: list[Job]) -> RunReport:
         report = RunReport()
         self.inputs = [j.source for j in jobs]
+        if self.use_cache and self._cache is None:
+            from translate.cache import TranslationCache
+
+            # opened (and checked) before the first article: a damaged cache is one error,
+            # not a failure of the first article and the others translated without it
+            self._cache = TranslationCache()
         files = [p for j in jobs for p in j.outputs.values() if p is not None]
         journal = Journal(files[0].parent) if len(jobs) > 1 and files else None
         try:

@@ -21,6 +21,7 @@ from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
 
 SUPPORTED_TARGETS = ("en", "ru")
+DECODE_THREAD = "tarjama-decode"  # the CLI ends a Ctrl-C'd process at once while these run
 ProgressFactory = Callable[[str], Callable[[int, int], None]]
 
 
@@ -163,7 +164,7 @@ def _side_by_side(legs: list[tuple[str, str]], engines: dict[tuple[str, str], En
 
         return update
 
-    pool = ThreadPoolExecutor(len(legs))
+    pool = ThreadPoolExecutor(len(legs), thread_name_prefix=DECODE_THREAD)
     try:
         futures = {leg: pool.submit(engines[leg].translate_detailed, units,
                                     stoppable(f"{leg[0]}→{leg[1]}")) for leg in legs}

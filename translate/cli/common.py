@@ -102,16 +102,18 @@ HARD_EXIT = False
 
 
 def stop_now(code: int) -> None:
-    """Exit at once when a worker thread is still decoding (CTranslate2 in native code cannot
+    """Exit at once when a decoding thread is still busy (CTranslate2 in native code cannot
     be interrupted, and Python would wait for it at exit: up to a whole batch). Everything
     worth keeping is already safe: SQLite commits are atomic, outputs are renamed into place
-    whole, and a temporary file left behind is removed by the next run."""
+    whole, and a temporary file left behind is removed by the next run. Only our decoding
+    threads count: other libraries' (Ray's) must get their own clean shutdown."""
     import threading
 
-    if not HARD_EXIT:
+    pipeline = sys.modules.get("translate.pipeline")  # not imported: nothing is decoding
+    if not HARD_EXIT or pipeline is None:
         return
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
-           if t is not threading.main_thread()):
+    if any(t.is_alive() and t.name.startswith(pipeline.DECODE_THREAD)
+           for t in threading.enumerate()):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
