@@ -477,6 +477,9 @@ COMMAND_CASES = [
     CommandCase("non-utf8-name-html", lambda w: _two_names(w, "html"), 0, "wrote",
                 _both_written(".html")),
     CommandCase("non-utf8-name-corpus-add", _odd_names_add, 0, "\\xff.ar.txt: version 1"),
+    CommandCase("non-utf8-source-corpus-add",
+                lambda w: _add(w, str(w.tmp / "c.sqlite"), "--source", os.fsdecode(b"news-\xff"),
+                               *w.model_args("en")), 0, "news-\\xff: version 1"),
     # broken models: one line, with the fix
     CommandCase("safetensors-damaged",
                 lambda w: _damaged_weights(w, "model.safetensors", False, "transformers"), 2,
@@ -520,3 +523,24 @@ def test_commands_on_bad_inputs(case: CommandCase, tmp_path: Path,
 
 def test_the_tables_hold_at_least_75_cases() -> None:
     assert len(CASES) + len(COMMAND_CASES) >= 75
+
+
+def test_a_stray_lone_surrogate_is_one_line_not_a_traceback() -> None:
+    import typer
+
+    from translate.cli.common import command
+
+    group = typer.Typer()
+
+    @command(group, "boom")
+    def boom() -> None:
+        os.fsdecode(b"x\xff").encode("utf-8")  # what SQLite or JSON would do with it
+
+    @command(group, "other")
+    def other() -> None:
+        pass
+
+    result = runner.invoke(group, ["boom"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == ("tarjama: error: an argument or file name is not valid "
+                                     "UTF-8 ('\\udcff')")

@@ -196,7 +196,8 @@ def check_output(path: str | Path, force: bool = False,
         return OutputTarget(p, stream=True)
     if _same_file(st, inputs):
         raise UsageError(f"{name} is also an input; refusing to overwrite it, even with --force")
-    if _STDIO_ALIAS.fullmatch(str(p.absolute())) and not str(p).startswith("/dev/stdin"):
+    alias = _STDIO_ALIAS.fullmatch(str(p.absolute()))
+    if alias and not alias.group().endswith(("stdin", "/0")):
         return OutputTarget(p, stream=True)  # /dev/stdout redirected to a file: append to it
     if not force:
         raise OutputExistsError(f"{name} exists; pass --force to overwrite it")

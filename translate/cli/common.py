@@ -76,6 +76,11 @@ def command(group: typer.Typer, name: str | None = None, **kwargs: Any) -> Calla
             except BrokenPipeError:
                 # `tarjama ... | head` closed its end: not an error of ours
                 raise typer.Exit(0) from None
+            except UnicodeEncodeError as e:
+                # a lone surrogate: bytes of a non-UTF-8 argument or file name on their way
+                # into UTF-8 (SQLite, JSON); the known paths escape them, this nets the rest
+                bad = ascii(e.object[e.start:e.end])
+                raise fail(f"an argument or file name is not valid UTF-8 ({bad})", 2) from None
             except OSError as e:
                 # The library turns the failures it expects into TarjamaError; this is the
                 # net under the rest (a disk error in a library we call): still one line.

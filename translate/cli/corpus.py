@@ -80,7 +80,7 @@ def add_command(
     if not ar_text.strip():
         raise InputError(f"{article}: the article is empty")
     refs = {lang: read_text(path) for lang, path in ref_files.items()}
-    key = source or printable(Path(article).resolve())
+    key = printable(source or Path(article).resolve())
     plan = make_plan(list(refs), parse_assignments(model, "--model"), backend=backend,
                      options=DecodeOptions(beam=beam))
     progress = Progress(quiet)
