@@ -74,7 +74,7 @@ def damage(path: Path) -> None:
 
 def damaged_cache(world: World) -> Path:
     from translate.cache import TranslationCache
-    from translate.engines.base import Hypothesis
+    from translate.values import Hypothesis
 
     path = world.tmp / "cache.sqlite"
     with TranslationCache(path) as cache:

@@ -20,13 +20,11 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from translate.errors import DamagedFileError, UsageError
 from translate.sqlite_wal import DbRole, guarded, open_db
-
-if TYPE_CHECKING:
-    from translate.engines.base import Hypothesis
+from translate.values import Hypothesis
 
 Scope = tuple[str, str, Mapping[str, Any]]  # (model fingerprint, backend, decoding options)
 
@@ -105,8 +103,6 @@ class TranslationCache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get_many(self, scope: Scope, sources: Iterable[str]) -> dict[str, Hypothesis]:
-        from translate.engines.base import Hypothesis
-
         keys = {self.key(scope, s): s for s in sources}
         found: dict[str, Hypothesis] = {}
         items = list(keys)

@@ -25,7 +25,7 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
         "",
         f"Command: `{command}`" if command else "",
         "",
-        f"Machine: {m['cpu']}, {m['cores']} cores visible, load average at start "
+        f"Machine: {m['processor']}, {m['cpu_count']} cores visible, load average at start "
         f"{', '.join(f'{x:.1f}' for x in m['load_average'])}; threads per engine: "
         f"{spec['threads']}; beam {spec['beam']}; every output forced to "
         f"{spec['forced_tokens']} tokens.",

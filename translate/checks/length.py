@@ -3,8 +3,8 @@
 Why: a dropped clause (too short) or a hallucinated tail (too long) keeps the output fluent, so
 only the length gives it away. The accepted range of ``len(translation) / len(source)`` (in
 characters) is learned per language pair from human translations (NTREX-128) and shipped in
-``translate/data/length_ratios.tsv``; ``learn_ranges`` regenerates it
-(``python eval/learn_length_ratios.py``).
+``translate/data/length_ratios.tsv``; ``learn_range`` learns one pair's range, and
+``python eval/learn_length_ratios.py`` regenerates the file.
 """
 
 from __future__ import annotations

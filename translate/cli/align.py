@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments
+from translate.cli.root import app
 from translate.errors import UsageError
 
 
@@ -68,8 +68,9 @@ def align(
         tarjama align de.txt fr.txt --src-mt de.mt.fr.txt --encoder ./LaBSE
     """
     from translate.align import METHODS, align_documents
-    from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
+    from translate.align.formats import render_beads
     from translate.fsio import atomic_write, atomic_write_many, check_outputs, read_lines
+    from translate.writers import FORMATS, output_paths
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -81,8 +82,8 @@ def align(
         out = None
     inputs = [p for p in (src, tgt, src_mt, tgt_mt, gold) if p]
     if out:  # fail before the (slow) alignment, not after
-        check_outputs([Path(f"{out}.{lang}") for lang in (src_lang, tgt_lang)]
-                      if fmt == "moses" else [Path(out)], force, inputs)
+        check_outputs(output_paths(Path(out), [src_lang, tgt_lang]) if fmt == "moses"
+                      else [Path(out)], force, inputs)
     models = parse_assignments(model, "--model")
     unknown = set(models) - {tgt_lang}
     if unknown:
@@ -117,17 +118,14 @@ def align(
     segs_s = [x for x in src_lines if x.strip() != ".EOA"]
     segs_t = [x for x in tgt_lines if x.strip() != ".EOA"]
     kept = [b for b in beads if min_score is None or b.score >= min_score]
-    if fmt == "moses":
-        files = to_moses(kept, segs_s, segs_t, src_lang, tgt_lang)
-        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force,
-                          inputs)
+    docs = render_beads(fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
+    if len(docs) > 1:
+        atomic_write_many(list(zip(output_paths(Path(out or ""), list(docs)), docs.values(),
+                                   strict=True)), force, inputs)
+    elif out:
+        atomic_write(out, docs[""], force=force, inputs=inputs)
     else:
-        text = (to_jsonl(kept) if fmt == "jsonl" else to_tsv(kept, segs_s, segs_t)
-                if fmt == "tsv" else to_tmx(kept, segs_s, segs_t, src_lang, tgt_lang))
-        if out:
-            atomic_write(out, text, force=force, inputs=inputs)
-        else:
-            typer.echo(text, nl=False)
+        typer.echo(docs[""], nl=False)
     kinds: dict[str, int] = {}
     for b in beads:
         kinds[b.kind] = kinds.get(b.kind, 0) + 1

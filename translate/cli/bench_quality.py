@@ -1,7 +1,7 @@
 """The quality half of `tarjama bench` (the command itself lives in translate/cli/bench.py).
 
-Thin, like every command: build the suite from --suite / --model / --testset, run it through
-translate.bench.runner, write the outputs and the history line, print the table. With --speed
+The command builds the suite from --suite / --model / --testset, runs it through
+translate.bench.runner, writes the outputs and the history line, prints the table. With --speed
 too, the speed bench (translate.bench.speed) runs after it on the same models when they are
 local Marian directories, and its numbers go into the same report and history line.
 """
@@ -15,7 +15,6 @@ from typing import Any
 import typer
 
 from translate.cli.common import Progress, parse_assignments
-from translate.errors import UsageError
 
 DEFAULT_OUTPUT = Path("eval/results")
 DEFAULT_HISTORY = Path("eval/history.jsonl")
@@ -102,7 +101,7 @@ def _speed(report: dict[str, Any], out_dir: Path, beam: int, speed_options: dict
     for pair, desc in report["models"].items():
         path = Path(desc.get("path", ""))
         if not path.is_absolute():  # the report names checkout paths relative to its root
-            from translate.bench.testsets import repo_root
+            from translate.bench.environment import repo_root
 
             path = path if path.exists() else repo_root() / path
         weights = ("model.safetensors", "pytorch_model.bin")
@@ -135,8 +134,3 @@ def _print_table(report: dict[str, Any], header: list[str], cells: list[list[str
         console.print(f"pivot ar→en→{p['pair'][3:]} vs direct on {p['testset']}: {deltas}",
                       highlight=False)
 
-
-def check_compare(compare: tuple[str, str] | None) -> tuple[str, str] | None:
-    if compare is not None and not all(compare):
-        raise UsageError("--compare takes two runs: RUN_A RUN_B")
-    return compare

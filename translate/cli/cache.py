@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command
+from translate.cli.root import app
 
 cache_app = typer.Typer(help="Inspect or clear the translation cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.root import app
 
 corpus_app = typer.Typer(
     help="Build an Arabic-English-Russian parallel corpus: add articles with their published "
@@ -65,10 +65,10 @@ def add_command(
     """
     from translate.corpus.ingest import add_article, engine_translator
     from translate.corpus.store import CorpusStore
-    from translate.engines.base import DecodeOptions
     from translate.errors import InputError, UsageError
     from translate.fsio import printable, read_text
     from translate.pipeline import make_plan
+    from translate.values import DecodeOptions
 
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
@@ -131,16 +131,11 @@ def export_command(
       (the reading page: Ar | En | Ru, and side by side the references aligned with the
       Arabic, with the machine translation's BLEU/chrF and QA badges)
     """
-    from translate.corpus.export import (
-        FORMATS,
-        moses_paths,
-        pair_langs,
-        select_units,
-        write_export,
-    )
+    from translate.corpus.export import moses_paths, pair_langs, select_units, write_export
     from translate.corpus.store import CorpusStore
     from translate.errors import UsageError
     from translate.fsio import check_outputs
+    from translate.writers import FORMATS
 
     if fmt != "html":
         pair_langs(pair)
@@ -273,19 +268,19 @@ def build_command(
     import time
 
     from translate.corpus.discover import discover
-    from translate.corpus.runner import ENGINES, BuildOptions, DbSink, ParquetSink, build
+    from translate.corpus.runner import BUILD_ENGINES, BuildOptions, DbSink, ParquetSink, build
     from translate.corpus.store import CorpusStore
-    from translate.engines.base import DecodeOptions
     from translate.errors import RuntimeFailure, TarjamaError, UsageError
     from translate.fsio import atomic_write, check_output
     from translate.pipeline import make_plan
+    from translate.values import DecodeOptions
 
     if report is not None:  # checked now: finding it unwritable after hours of work is late
         check_output(report, force=True, inputs=inputs)
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if engine not in BUILD_ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(BUILD_ENGINES)}")
     if db is not None and out is not None:
         raise UsageError("give --db or --out, not both")
     if engine == "ray":

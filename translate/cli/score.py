@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments, parse_list
+from translate.cli.root import app
 from translate.errors import UsageError
 
 

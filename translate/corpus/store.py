@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.errors import RuntimeFailure, UsageError
+from translate.errors import UsageError
 from translate.fsio import printable
 from translate.sqlite_wal import DbRole, guarded, open_db
 
@@ -191,7 +191,7 @@ class CorpusStore:
     Example::
 
         with CorpusStore.open("corpus.sqlite") as store:
-            print(store.counts())
+            print(store.table_counts())
     """
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
@@ -389,9 +389,3 @@ def _version() -> str:
 
     return __version__
 
-
-def check_integrity(store: CorpusStore) -> None:
-    """Raise if the database is damaged (used after a failed add in tests and by stats)."""
-    row = store.conn.execute("PRAGMA integrity_check").fetchone()
-    if row[0] != "ok":
-        raise RuntimeFailure(f"{store.path}: database integrity check failed: {row[0]}")

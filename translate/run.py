@@ -9,7 +9,6 @@ A bad article is reported and skipped; it does not stop the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,11 @@ from translate.fsio import (
 from translate.journal import Journal, work_key
 from translate.pipeline import Plan, load_engines, translate_articles
 from translate.render.base import Renderer
-
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
+from translate.values import ProgressFactory
 
 
 @dataclass
-class Job:
+class TranslateJob:
     """One input and where each of its rendered documents goes (None: standard output)."""
 
     source: str  # a path, or "-" for stdin
@@ -57,7 +55,7 @@ class RunReport:
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
-              output: Path | None, *, as_dir: bool = False) -> list[Job]:
+              output: Path | None, *, as_dir: bool = False) -> list[TranslateJob]:
     """Output paths for every input; refuses ambiguous, colliding or unusable destinations up
     front (a directory, a device, one of the inputs, an unwritable folder). Whether an existing
     file may be replaced is decided per article, when the journal is known."""
@@ -79,17 +77,17 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
                     raise UsageError(
                         f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
                         "(one file per language), or pick one with --to")
-                jobs.append(Job(src, {targets[0]: None}))
+                jobs.append(TranslateJob(src, {targets[0]: None}))
                 continue
             directory = output
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
+            jobs.append(TranslateJob(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
                                   for lang in targets}))
         elif directory is not None:
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {"all": directory / f"{stem}.{renderer.extension}"}))
+            jobs.append(TranslateJob(src, {"all": directory / f"{stem}.{renderer.extension}"}))
         else:
-            jobs.append(Job(src, {"all": output}))
+            jobs.append(TranslateJob(src, {"all": output}))
     seen: dict[Path, str] = {}
     for job in jobs:
         for path in job.outputs.values():
@@ -136,11 +134,11 @@ class TranslateRun:
         return {"targets": self.targets, "models": {f"{s}-{t}": m for (s, t), m in
                                                      self.plan.models.items()},
                 "via": self.plan.via, "backend": self.plan.backend,
-                "decoding": self.plan.options.decoding_key(), "format": self.renderer.name,
+                "decoding": self.plan.decoding_key(), "format": self.renderer.name,
                 "checks": self.checks, "retry_flagged": self.retry_flagged,
                 "read": vars(self.read)}
 
-    def run(self, jobs: list[Job]) -> RunReport:
+    def run(self, jobs: list[TranslateJob]) -> RunReport:
         report = RunReport()
         self.inputs = [j.source for j in jobs]
         if self.use_cache and self._cache is None:
@@ -164,7 +162,7 @@ class TranslateRun:
                 journal.close()
         return report
 
-    def _one(self, job: Job, journal: Journal | None, report: RunReport) -> None:
+    def _one(self, job: TranslateJob, journal: Journal | None, report: RunReport) -> None:
         from translate.readers import parse_article
 
         data = read_bytes(job.source)
@@ -200,12 +198,14 @@ class TranslateRun:
         from translate.segment import segment_text
 
         engines = self.engines()
-        # Cut sentences so they fit every model that reads the Arabic.
+        # Cut sentences so they fit every model that reads the Arabic (within what each
+        # model's family can read, whatever --max-tokens says).
         sources = [e for (src, _), e in engines.items() if src == "ar"]
         article = segment_text(source_text.text, source=name,
                                markup=source_text.format != "text",
                                count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
-                               max_tokens=self.read.max_tokens)
+                               max_tokens=min([self.read.max_tokens,
+                                               *(e.max_input_length for e in sources)]))
         article.notes["input"] = source_text.to_dict()
         translate_articles([article], self.plan, engines, progress=self.progress,
                            checks=self.checks, strict=self.strict,
