@@ -14,8 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from translate.article import Article
-from translate.errors import OutputExistsError, TarjamaError, UsageError
-from translate.fsio import atomic_write, read_bytes, safe_name
+from translate.errors import TarjamaError, UsageError
+from translate.fsio import (
+    atomic_write,
+    check_output,
+    printable,
+    read_bytes,
+    remove_stale_temps,
+    safe_name,
+)
 from translate.journal import Journal, work_key
 from translate.pipeline import Plan, load_engines, translate_articles
 from translate.render.base import Renderer
@@ -48,8 +55,12 @@ class RunReport:
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
-              output: Path | None) -> list[TranslateJob]:
-    """Output paths for every input; refuses ambiguous or colliding destinations up front."""
+              output: Path | None, *, as_dir: bool = False) -> list[TranslateJob]:
+    """Output paths for every input; refuses ambiguous, colliding or unusable destinations up
+    front (a directory, a device, one of the inputs, an unwritable folder). Whether an existing
+    file may be replaced is decided per article, when the journal is known."""
+    if output is not None and str(output) == "-":
+        output = None
     many = len(sources) > 1
     if many and output is None:
         raise UsageError(f"{len(sources)} articles need -o DIR (one set of files per article)")
@@ -57,8 +68,9 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
         raise UsageError(f"-o {output}: with several articles this must be a directory")
     jobs = []
     for src in sources:
-        name = "stdin" if src == "-" else Path(src).name
-        directory = output if many or (output is not None and output.is_dir()) else None
+        name = "stdin" if src == "-" else printable(Path(src).name)
+        directory = output if many or as_dir or (output is not None and output.is_dir()) \
+            else None
         if renderer.per_language:
             if output is None:
                 if len(targets) > 1:
@@ -84,6 +96,7 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
                                  "rename one of them")
             if path is not None:
                 seen[path] = job.source
+                check_output(path, force=True, inputs=sources)
     return jobs
 
 
@@ -104,17 +117,16 @@ class TranslateRun:
         self.strict, self.force, self.progress = strict, force, progress
         self.retry_flagged = retry_flagged
         self._engines: dict | None = None
+        self._cache: Any = None  # TranslationCache when use_cache
+        self.inputs: list[str] = []  # never replaced, --force or not
 
     def engines(self) -> dict:
         """Load each model once, on first need; share one translation cache among them."""
         if self._engines is None:
-            self._engines = load_engines(self.plan)
-            if self.use_cache:
-                from translate.cache import TranslationCache
-
-                shared = TranslationCache()
-                for engine in self._engines.values():
-                    engine.cache = shared
+            engines = load_engines(self.plan)
+            for engine in engines.values():
+                engine.cache = self._cache
+            self._engines = engines
         return self._engines
 
     def settings(self) -> dict[str, Any]:
@@ -128,6 +140,13 @@ class TranslateRun:
 
     def run(self, jobs: list[TranslateJob]) -> RunReport:
         report = RunReport()
+        self.inputs = [j.source for j in jobs]
+        if self.use_cache and self._cache is None:
+            from translate.cache import TranslationCache
+
+            # opened (and checked) before the first article: a damaged cache is one error,
+            # not a failure of the first article and the others translated without it
+            self._cache = TranslationCache()
         files = [p for j in jobs for p in j.outputs.values() if p is not None]
         journal = Journal(files[0].parent) if len(jobs) > 1 and files else None
         try:
@@ -147,15 +166,15 @@ class TranslateRun:
         from translate.readers import parse_article
 
         data = read_bytes(job.source)
-        key = work_key(data, self.settings())
         paths = [p for p in job.outputs.values() if p is not None]
+        key = work_key(data, self.settings(), paths)
         if journal is not None and journal.is_done(key):
             report.skipped.append(job.source)
             return
         for p in paths:  # refuse before the work, not after
-            if p.exists() and not self.force and not (journal and journal.owns(p)):
-                raise OutputExistsError(f"{p} exists; pass --force to overwrite it")
-        name = "stdin" if job.source == "-" else Path(job.source).name
+            check_output(p, force=self.force or bool(journal and journal.owns(p)),
+                         inputs=self.inputs)
+        name = "stdin" if job.source == "-" else printable(Path(job.source).name)
         source_text = parse_article(data, name=name, suffix=Path(job.source).suffix,
                                     encoding=self.read.encoding, fmt=self.read.fmt,
                                     source_lang=self.read.source_lang)
@@ -164,14 +183,14 @@ class TranslateRun:
         docs = self.renderer.render(article, self.targets)
         if journal is not None:
             journal.begin(key, job.source, paths)
-            for p in paths:  # temp files of a run killed mid-write: ours, and useless now
-                for stale in p.parent.glob(f".{p.name}.*.tmp"):
-                    stale.unlink(missing_ok=True)
+            for p in paths:  # temp files of a run killed mid-write (a live run's are kept)
+                remove_stale_temps(p)
         for k, path in job.outputs.items():
             if path is None:
                 report.stdout.append(docs[k])
             else:
-                report.written.append(atomic_write(path, docs[k], force=True))
+                report.written.append(atomic_write(path, docs[k], force=True,
+                                                   inputs=self.inputs))
         if journal is not None:
             journal.finish(key, job.source, paths)
 

@@ -24,4 +24,7 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from translate.cli import common
+
+    common.HARD_EXIT = True
     app()

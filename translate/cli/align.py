@@ -69,7 +69,7 @@ def align(
     """
     from translate.align import METHODS, align_documents
     from translate.align.formats import render_beads
-    from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+    from translate.fsio import atomic_write, atomic_write_many, check_outputs, read_lines
     from translate.writers import FORMATS, output_paths
 
     if method not in METHODS:
@@ -78,8 +78,12 @@ def align(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "moses" and not out:
         raise UsageError("--format moses writes two files: give their prefix with -o")
-    if out and fmt != "moses":
-        check_writable(Path(out), force)  # fail before the (slow) alignment, not after
+    if out == "-" and fmt != "moses":
+        out = None
+    inputs = [p for p in (src, tgt, src_mt, tgt_mt, gold) if p]
+    if out:  # fail before the (slow) alignment, not after
+        check_outputs(output_paths(Path(out), [src_lang, tgt_lang]) if fmt == "moses"
+                      else [Path(out)], force, inputs)
     models = parse_assignments(model, "--model")
     unknown = set(models) - {tgt_lang}
     if unknown:
@@ -117,9 +121,9 @@ def align(
     docs = render_beads(fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
     if len(docs) > 1:
         atomic_write_many(list(zip(output_paths(Path(out or ""), list(docs)), docs.values(),
-                                   strict=True)), force)
+                                   strict=True)), force, inputs)
     elif out:
-        atomic_write(out, docs[""], force=force)
+        atomic_write(out, docs[""], force=force, inputs=inputs)
     else:
         typer.echo(docs[""], nl=False)
     kinds: dict[str, int] = {}

@@ -22,9 +22,12 @@ DEFAULT_HISTORY = Path("eval/history.jsonl")
 
 def _explicit(name: str) -> bool:
     """Was option ``name`` given on the command line (not left at its default)?"""
-    import click
+    try:  # typer 0.2x bundles its own click: the installed one never sees typer's context
+        from typer._click.globals import get_current_context
+    except ImportError:  # an older typer: the installed click
+        from click import get_current_context  # type: ignore[no-redef]
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     if ctx is None:
         return False
     source = ctx.get_parameter_source(name)
@@ -49,7 +52,14 @@ def quality_command(*, suite_path: Path | None, model: list[str] | None,
     from translate.bench.quality_report import table_rows, write_outputs
     from translate.bench.runner import apply_overrides, portable, run_quality
     from translate.bench.suite import Suite, load_suite
+    from translate.fsio import check_output, check_output_dir
 
+    # Where the results go is checked before the benchmark runs, not after it.
+    check_output(history or DEFAULT_HISTORY, force=True)
+    explicit_output = not (output == DEFAULT_OUTPUT and not _explicit("output"))
+    if explicit_output:
+        check_output_dir(output)
+        check_output(output / "quality.json", force=force)
     suite = load_suite(suite_path) if suite_path is not None else Suite()
     apply_overrides(suite, parse_assignments(model, "--model"), testset or [])
     o = suite.options
@@ -68,8 +78,7 @@ def quality_command(*, suite_path: Path | None, model: list[str] | None,
         report, rows = run_quality(suite, progress=progress.callback,
                                    command=["tarjama", *sys.argv[1:]])
     # The default folder collects runs: each gets its own; an explicit -o is used as given.
-    out_dir = output / report["run_id"] if output == DEFAULT_OUTPUT and not _explicit("output") \
-        else output
+    out_dir = output if explicit_output else output / report["run_id"]
     if speed or o.speed:
         report["speed"] = _speed(report, out_dir, beam if _explicit("beam") else o.beam,
                                  speed_options, quiet)

@@ -96,6 +96,8 @@ def score(
         raise UsageError(f"--tokenize: unknown value {tokenize!r}; "
                          f"choose from {', '.join(sc.tokenizers())}")
     others = parse_assignments(system, "--system")
+    if [hyp, *refs, *others.values()].count("-") > 1:
+        raise UsageError("standard input can be read once: give '-' for one file only")
     if others and sentence:
         raise UsageError("--sentence scores one system; drop --system or --sentence")
 

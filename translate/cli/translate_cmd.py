@@ -35,7 +35,7 @@ def translate_command(
     ] = "auto",
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="text | markdown | json | html.")] = "text",
-    output: Annotated[Path | None, typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o",
         help="Directory (text/markdown: NAME.LANG.txt; several articles) or file (json/html).")
     ] = None,
@@ -94,6 +94,7 @@ def translate_command(
     any moment and started again skips what is done and gives the same files.
     """
     from translate.engines.ct2 import Ct2Options
+    from translate.fsio import printable
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
     from translate.run import ReadOptions, TranslateRun, plan_jobs
@@ -101,7 +102,9 @@ def translate_command(
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
     renderer = get_renderer(fmt)
-    jobs = plan_jobs(articles, renderer, targets, output)
+    # "out/" names a folder even before it exists (a Path would drop the slash)
+    jobs = plan_jobs(articles, renderer, targets, Path(output) if output else None,
+                     as_dir=output is not None and output.endswith("/"))
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                             device=device, threads=threads, batch_tokens=batch_tokens)
     ct2 = Ct2Options(inter_threads=inter_threads, compute_type=compute_type)
@@ -121,10 +124,10 @@ def translate_command(
     for doc in report.stdout:
         typer.echo(doc, nl=False)
     for path in report.written:
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(f"wrote {printable(path)}", err=True)
     if report.skipped:
         typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
     for source, error in report.failed:
-        typer.echo(f"tarjama: error: {source}: {error}", err=True)
+        typer.echo(f"tarjama: error: {printable(source)}: {error}", err=True)
     if report.failed:
         raise typer.Exit(max(e.exit_code for _, e in report.failed))

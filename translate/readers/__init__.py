@@ -139,7 +139,7 @@ def parse_article(data: bytes, *, name: str = "stdin", suffix: str = "",
         from translate.readers.html import extract
 
         detect.check_not_empty(text, name)
-        text, notes["html"] = extract(text, source_lang=source_lang)
+        text, notes["html"] = extract(text, source_lang=source_lang, name=name)
         detect.check_not_empty(text, name, "no article text in the HTML")
     elif kind == "markdown":
         from translate.readers.markdown import normalise_markdown
