@@ -158,7 +158,7 @@ def _translate(fixture_models, out: Path, *extra: str):
 
 
 def _stats() -> dict:
-    result = runner.invoke(app, ["cache", "stats", "--json"])
+    result = runner.invoke(app, ["cache", "stats", "--format", "json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 

@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command, parse_assignments
-from translate.cli.root import app
 from translate.errors import UsageError
 
 
-@command(app, "align")
+@command
 def align(
     src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
                                             "separate documents.")],
