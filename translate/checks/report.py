@@ -63,7 +63,8 @@ class FlagTally:
             if failed:
                 text += f", {failed} not translated"
             if lines and flagged:
-                text += ": lines " + ", ".join(seg.removeprefix("line ") for _, seg in flagged)
+                numbers = ", ".join(seg.removeprefix("line ") for _, seg in flagged)
+                text += f": line{'s' if len(flagged) > 1 else ''} {numbers}"
             out.append(text)
         return out
 

@@ -92,6 +92,23 @@ def fitted_sentence(sid: str, text: str, count: Callable[[str], int],
     return sentence
 
 
+def line_pieces(text: str, count: Callable[[str], int], max_tokens: int) -> list[str]:
+    """A line too long for the model, cut where a reader would: at sentence ends first
+    (neighbouring sentences packed together while they fit), then a sentence still too long
+    at its clauses (``chunk_text``)."""
+    if count(text) <= max_tokens:
+        return [text]
+    pieces: list[str] = []
+    for sent in split_sentences(text):
+        if pieces and count(f"{pieces[-1]} {sent}") <= max_tokens:
+            pieces[-1] = f"{pieces[-1]} {sent}"
+        elif count(sent) > max_tokens:
+            pieces.extend(chunk_text(sent, max_tokens, count))
+        else:
+            pieces.append(sent)
+    return pieces
+
+
 def segment_lines(
     lines: list[str],
     *,
@@ -102,8 +119,9 @@ def segment_lines(
 ) -> Article:
     """One segment a line (``translate --lines``): block ``lN`` is line N, as it was read; its
     one sentence (none for a blank line) is the line normalised like an article, on one line;
-    a line longer than ``max_tokens`` is cut into chunks, never truncated. No sentence split:
-    the line is the unit the user aligned, and one line out must answer it."""
+    a line longer than ``max_tokens`` is cut into chunks (``line_pieces``), never truncated,
+    and their translations are joined back into one line. A line is not split into sentences
+    otherwise: it is the unit the user aligned, and one line out must answer it."""
     count = count_tokens or estimate_tokens
     blocks: list[Block] = []
     changes: dict[str, Change] = {}
@@ -116,8 +134,12 @@ def segment_lines(
         text = " ".join(part for part in norm.text.split("\n") if part)
         block = Block(id=f"l{n}", role=Role.PARAGRAPH, text=line)
         if text:
-            sentence = fitted_sentence(f"l{n}", text, count, max_tokens)
-            chunked += bool(sentence.chunks)
+            sentence = Sentence(id=f"l{n}", text=text)
+            pieces = line_pieces(text, count, max_tokens)
+            if len(pieces) > 1:
+                chunked += 1
+                sentence.chunks = [Chunk(id=f"l{n}.c{j}", text=p)
+                                   for j, p in enumerate(pieces, start=1)]
             block.sentences.append(sentence)
         blocks.append(block)
     notes = {"lines": len(lines), "max_tokens": max_tokens, "chunked_sentences": chunked,
