@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.cache  # noqa: F401  (registers `cache stats|clear`)
 from translate.cache import TranslationCache, default_path
 from translate.cli import app
 from translate.engines.ct2 import Ct2Options
