@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every example is a process of its own: minutes on 2 cores
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -1,5 +1,9 @@
 """Translating one article or many: read → segment → translate → check → render → write.
 
+``translate_files`` is ``tarjama translate``. With ``ReadOptions.lines`` an input is one segment
+a line (``segment_lines``) and comes out one line per line (``render/lines.py``); everything
+else (outputs, models, cache, checks, journal) is the same run.
+
 Models are loaded once for the whole run (and only when some article needs them: a rerun that
 finds everything done, or served from the translation cache, never loads weights). Each article
 is checkpointed in the output directory's journal, so a run killed at any moment and started
