@@ -80,7 +80,7 @@ class CachedEncoder:
     each batch (the total grows when a later call brings new texts). ``seconds`` and
     ``encoded`` count the time spent in the wrapped encoder and the texts it encoded."""
 
-    batch_size = 32
+    batch_size = 256
 
     def __init__(self, inner: Encoder, path: str | Path | None = None,
                  progress: ProgressFn | None = None) -> None:
@@ -177,7 +177,8 @@ class EmbedSignal(Signal):
     """
 
     name = "embed"
-    #: pseudo-count of the shrinkage of each side's mean (lines)
+    expensive = True
+    #: pseudo-count of the shrinkage of the lines' mean vector (lines)
     SHRINK = 4.0
 
     def __init__(self, encoder: CachedEncoder, src: list[str], tgt: list[str]) -> None:
@@ -185,6 +186,7 @@ class EmbedSignal(Signal):
         self.src, self.tgt = src, tgt
         self.pairable: tuple[np.ndarray, np.ndarray] | None = None
         self._prefix: dict[bool, np.ndarray] = {}
+        self._unit: dict[tuple[bool, int], np.ndarray] = {}
 
     def _encode(self) -> None:
         sides = (self.src, self.tgt)
@@ -204,11 +206,19 @@ class EmbedSignal(Signal):
             self._prefix[is_src] = np.concatenate([np.zeros((1, dim)), np.cumsum(v, axis=0)])
 
     def _spans(self, is_src: bool, a: int, ps: np.ndarray) -> np.ndarray:
+        """Unit vectors of the spans of ``a`` lines starting at ``ps`` (float32: the DP reads
+        them row by row, so every span of a size is normalised once)."""
         if not self._prefix:
             self._encode()
-        p = self._prefix[is_src]
-        x = p[ps + a] - p[ps]
-        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+        key = (is_src, a)
+        if key not in self._unit:
+            p = self._prefix[is_src]
+            x = (p[a:] - p[:-a]) if a < len(p) else np.zeros((0, p.shape[1]))
+            norm = np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+            # one zero row past the end: a span index up to the side's length is valid
+            self._unit[key] = np.concatenate([x / norm, np.zeros((a, p.shape[1]))]
+                                             ).astype(np.float32)
+        return self._unit[key][ps]
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0 or not len(ps):
@@ -217,7 +227,7 @@ class EmbedSignal(Signal):
         x, y = self._spans(True, a, ps), self._spans(False, b, qs)
         # centred vectors: the cosine of unrelated spans is about 0, of a true pair about 0.5;
         # mapped to [0, 1] like every signal's similarity
-        return (1.0 + np.einsum("ij,ij->i", x, y)) / 2.0
+        return (1.0 + np.einsum("ij,ij->i", x, y).astype(np.float64)) / 2.0
 
 
 #: weight of the Gale-Church length signal per unit of meaning-signal weight (auto.py says why)

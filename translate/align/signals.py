@@ -38,6 +38,10 @@ class Signal:
     #: whether ``auto`` weighs it by how well it separates true from random pairs in the
     #: document (meaning signals) or keeps its given share (length: see LengthSignal)
     weigh_by_separation = True
+    #: costly to compute per line (an encoder): limited to the lines that can pair in an
+    #: unbalanced document (``pairable``, see ``SignalAligner._bound``)
+    expensive = False
+    pairable: tuple[np.ndarray, np.ndarray] | None = None
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -370,10 +374,14 @@ class Combined:
                 found = True
         return out if found else None
 
-    def random_parts(self) -> np.ndarray:
-        """1-1 ``parts`` of unrelated pairs (each source line with random target lines)."""
+    def random_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each source line with ``samples`` random target lines away from the diagonal."""
         rng = np.random.default_rng(self.seed + 99)
-        own, partner = self._random_partners(self.n, 1, 1, self.m, rng)
+        return self._random_partners(self.n, 1, 1, self.m, rng)
+
+    def random_parts(self) -> np.ndarray:
+        """1-1 ``parts`` of unrelated pairs (``random_pairs``)."""
+        own, partner = self.random_pairs()
         return self.parts(1, own, 1, partner)
 
     def score(self, a: int, p: int, b: int, q: int) -> float:

@@ -58,6 +58,8 @@ SIZE_FACTORS: dict[str, Callable[[int, int], int]] = {
 }
 #: bead cost models (module docstring): evidence per bead, or a size factor times d
 COSTS = ("log-odds", *SIZE_FACTORS)
+#: fewest true pairs from which a signal's separation is measured
+MIN_SEPARATION_PAIRS = 5
 #: how the 1-0 / 0-1 cost is set, per document (see SignalAligner)
 NULL_COSTS = ("midpoint", "percentile")
 WEIGHTS = ("separation", "fixed")
@@ -135,7 +137,10 @@ class SignalAligner(Aligner):
     def _align(self, src: list[str], tgt: list[str], src_mt: list[str] | None,
                tgt_mt: list[str] | None) -> list[Bead]:
         n, m = len(src), len(tgt)
-        comb = Combined(self._signals(src, tgt, src_mt, tgt_mt), n, m)
+        signals = self._signals(src, tgt, src_mt, tgt_mt)
+        if unbalanced(n, m) and any(sig.expensive for sig, _ in signals):
+            self._bound(signals, n, m)
+        comb = Combined(signals, n, m)
         fixed = comb.weights
         rand = comb.random_parts()
         rand_d = fixed @ rand / fixed.sum() if rand.shape[1] else np.zeros(0)
@@ -179,7 +184,7 @@ class SignalAligner(Aligner):
             else:
                 del_s, del_t = self._size_factor_nulls(comb, anchors, rand, corridor, covers)
         steps = align_dp(n, m, cost, del_s, del_t, corridor, self.types)
-        # Recalibrate once from this alignment's 1-1 beads and bead types: the first pass
+        # Recalibrate once from this alignment's 1-1 beads: the first pass
         # forces every n:m bead into 1-1 pieces, so its "typical" pair is inflated by partial
         # pairs (most in documents with many merges or deletions); the second pass's 1-1 beads
         # are mostly whole pairs. One refinement; a second changed nothing more on the dev sets.
@@ -195,6 +200,30 @@ class SignalAligner(Aligner):
             i, j = i + a, j + b
         return beads
 
+    def _bound(self, signals: list[tuple[Signal, float]], n: int, m: int) -> None:
+        """Limit the expensive signals (the encoder) of an unbalanced document to the lines of
+        the long side that the short side can match: a first pass with the cheap signals
+        (MT-BLEU, length) finds where the short side's lines go, and only the long side's
+        lines within ``width`` of those pairs are encoded; the rest score as unrelated. One
+        line against 10,000 encoded all 10,000 (minutes) to pair at most a few of them."""
+        cheap = [(sig, w) for sig, w in signals if not sig.expensive]
+        comb = Combined(cheap, n, m)
+        w1 = max(self.min_band, self.band_frac * max(n, m)) + abs(n - m)
+        own, partner = comb.random_pairs()
+        dcost = float(np.percentile(comb.dissim(1, own, 1, partner), self.del_percentile))
+        steps = align_dp(n, m, lambda a, b, i, js: comb.dissim(a, np.full(len(js), i - a), b,
+                                                               js - b),
+                         np.full(n, dcost), np.full(m, dcost), band(n, m, w1), ONE_TO_ONE)
+        keep = (np.zeros(n, dtype=bool), np.zeros(m, dtype=bool))
+        for (a, b), (i, j) in zip(steps, path_nodes(steps), strict=False):
+            if a and b:
+                keep[0][max(0, i - self.width):i + self.width + 1] = True
+                keep[1][max(0, j - self.width):j + self.width + 1] = True
+        keep[0 if n < m else 1][:] = True  # the short side is all encoded
+        for sig, _ in signals:
+            if sig.expensive:
+                sig.pairable = keep
+
     def _evidence(self, comb: Combined, true: np.ndarray, rand: np.ndarray
                   ) -> tuple[np.ndarray, float]:
         """(w, bias) of the evidence cost ``w @ d + bias`` (zero at the midpoint between this
@@ -204,7 +233,8 @@ class SignalAligner(Aligner):
         fixed = np.array([w for _, w in comb.signals], dtype=np.float64)
         t, r = np.median(true, axis=1), np.median(rand, axis=1)
         w = fixed.copy()
-        if self.weights == "separation":
+        # a spread needs a few pairs; with fewer (a one-line side) the given weights
+        if self.weights == "separation" and true.shape[1] >= MIN_SEPARATION_PAIRS:
             meaning = np.array([sig.weigh_by_separation for sig, _ in comb.signals])
             sep = separation(true, rand)[meaning]
             if meaning.any() and sep.sum() > 0:
@@ -277,6 +307,12 @@ class SignalAligner(Aligner):
         return del_s, del_t
 
 
+def unbalanced(n: int, m: int) -> bool:
+    """One side has far more lines than the other could match (beads have at most four
+    lines a side): then only part of the long side needs the expensive signals."""
+    return max(n, m) > 4 * min(n, m) + 50
+
+
 def separation(true: np.ndarray, rand: np.ndarray) -> np.ndarray:
     """Per signal (rows), d' of true against random pairs: the gap between their medians over
     their pooled spread (robust: interquartile range / 1.349); 0 where true pairs are no
@@ -288,13 +324,13 @@ def separation(true: np.ndarray, rand: np.ndarray) -> np.ndarray:
 
 
 def one_to_one_parts(comb: Combined, steps: list[tuple[int, int]]) -> np.ndarray | None:
-    """The ``parts`` of the 1-1 beads of an alignment; None with fewer than three."""
+    """The ``parts`` of the 1-1 beads of an alignment; None without any."""
     ps, qs = [], []
     for (a, b), (i, j) in zip(steps, path_nodes(steps), strict=False):
         if a == b == 1:
             ps.append(i)
             qs.append(j)
-    if len(ps) < 3:
+    if not ps:
         return None
     return comb.parts(1, np.array(ps), 1, np.array(qs))
 
