@@ -38,6 +38,8 @@ class Signal:
     #: whether ``auto`` weighs it by how well it separates true from random pairs in the
     #: document (meaning signals) or keeps its given share (length: see LengthSignal)
     weigh_by_separation = True
+    #: has a one-sided (containment) measure, ``cover_sims`` (MT-BLEU)
+    one_sided = False
     #: costly to compute per line (an encoder): limited to the lines that can pair in an
     #: unbalanced document (``pairable``, see ``SignalAligner._bound``)
     expensive = False
@@ -125,6 +127,7 @@ class BleuSignal(Signal):
     """
 
     name = "bleu"
+    one_sided = True
 
     def __init__(self, src_mt: list[str] | None, tgt: list[str], src: list[str] | None = None,
                  tgt_mt: list[str] | None = None, order: int = 2) -> None:
