@@ -88,4 +88,16 @@ def sweep_markdown(res: dict) -> str:
     for r in res["rows"]:
         out.append(f"| {r['set']} | {r['mt']} | {r['mt_bleu']} | "
                    + " | ".join(f"{r[m]:.3f}" for m in methods) + " |")
+    levels = list(dict.fromkeys(r["mt"] for r in res["rows"] if r["set"] != "textberg"))
+    out += ["", "Mean over the NTREX sets, and on how many of them each method is best (ties "
+            "within 0.005 count for both):", "",
+            "| MT | " + " | ".join(f"{m} mean | {m} best on" for m in methods) + " |",
+            "|---" * (1 + 2 * len(methods)) + "|"]
+    for level in levels:
+        rows = [r for r in res["rows"] if r["mt"] == level and r["set"] != "textberg"]
+        cells = []
+        for m in methods:
+            best = sum(1 for r in rows if r[m] >= max(r[x] for x in methods) - 0.005)
+            cells.append(f"{sum(r[m] for r in rows) / len(rows):.3f} | {best} of {len(rows)}")
+        out.append(f"| {level} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
