@@ -11,13 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 import translate.cli.bench  # noqa: F401  (registers `bench` on the app)
+from translate.bench.environment import repo_root
 from translate.bench.history import compare_runs, find_run
 from translate.bench.quality import QualityBench, QualityOptions
 from translate.bench.suite import load_suite
-from translate.bench.testsets import NTREX_FILES, load_seed, load_testsets, repo_root
+from translate.bench.testsets import NTREX_FILES, load_seed, load_testsets
 from translate.cli import app
-from translate.engines.base import DecodeOptions, Hypothesis
 from translate.errors import UsageError
+from translate.values import DecodeOptions, Hypothesis
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -208,6 +209,7 @@ class TableEngine:
     def __init__(self, pair: str, table: dict[str, str]) -> None:
         self.pair, self.table, self.model_id = pair, table, f"table-{pair}"
         self.options = DecodeOptions()
+        self.max_input_length = self.options.max_input_length
         self.calls = 0
 
     def count_tokens(self, text: str) -> int:

@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-pytest.importorskip("ctranslate2")
-
 import translate.cli.cache  # noqa: F401  (registers `cache stats|clear`)
 from translate.cache import TranslationCache, default_path
 from translate.cli import app
-from translate.engines.base import DecodeOptions, Hypothesis
-from translate.engines.ct2 import CTranslate2Engine
+from translate.engines.ct2 import Ct2Options
 from translate.models.store import resolve
+from translate.values import DecodeOptions, Hypothesis
 
 runner = CliRunner()
 ARTICLE = Path(__file__).parent / "data" / "article.ar.txt"
@@ -29,18 +27,28 @@ def private(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _spied(model: Path, lang: str = "en", **options) -> tuple[CTranslate2Engine, list[list[str]]]:
-    engine = CTranslate2Engine(resolve(str(model)), "ar", lang, DecodeOptions(**options))
-    engine.cache = TranslationCache()
+def _spied(model: Path, lang: str = "en", **options) -> tuple[object, list[list[str]]]:
+    """A CTranslate2 engine on the shared cache that records every batch it decodes."""
+    pytest.importorskip("ctranslate2")
+    from translate.engines.ct2 import CTranslate2Engine
+
     calls: list[list[str]] = []
-    real = engine._generate
 
-    def spy(batch: list[str]) -> list[Hypothesis]:
-        calls.append(list(batch))
-        return real(batch)
+    class Recording(CTranslate2Engine):
+        def _generate(self, batch: list[str]) -> list[Hypothesis]:
+            calls.append(list(batch))
+            return super()._generate(batch)
 
-    engine._generate = spy  # type: ignore[method-assign]
+    engine = Recording(resolve(str(model)), "ar", lang, DecodeOptions(**options))
+    engine.cache = TranslationCache()
     return engine, calls
+
+
+def _key(options: dict) -> dict:
+    """The decoding part of a CTranslate2 engine's cache key for these options."""
+    ct2 = {k: v for k, v in options.items() if k in Ct2Options.__dataclass_fields__}
+    decode = {k: v for k, v in options.items() if k not in ct2}
+    return {**DecodeOptions(**decode).decoding_key(), **Ct2Options(**ct2).decoding_key()}
 
 
 def test_second_call_is_served_from_cache(fixture_models, fixture_pairs):
@@ -50,7 +58,7 @@ def test_second_call_is_served_from_cache(fixture_models, fixture_pairs):
     assert sum(len(c) for c in calls) == len(sources)
     again, calls = _spied(fixture_models["en"])  # a new run: a new engine, the same cache file
     assert again.translate(sources) == first
-    assert calls == [] and again.stats.cache_hits == len(sources) and not again._loaded
+    assert calls == [] and again.stats.cache_hits == len(sources) and not again.loaded
 
 
 def test_only_the_changed_paragraph_is_translated(fixture_models, fixture_pairs):
@@ -67,18 +75,29 @@ def test_only_the_changed_paragraph_is_translated(fixture_models, fixture_pairs)
     {"beam": 2}, {"max_decoding_length": 64}, {"use_vmap": True},
 ], ids=["beam", "max-decoding-length", "vmap"])
 def test_decoding_options_change_the_key(change):
-    base = DecodeOptions()
-    changed = DecodeOptions(**change)
+    base = _key({})
+    changed = _key(change)
     src = "قال وزير الخارجية"
-    assert TranslationCache.key(("fp", "ctranslate2:int8", base.decoding_key()), src) != \
-        TranslationCache.key(("fp", "ctranslate2:int8", changed.decoding_key()), src)
+    assert TranslationCache.key(("fp", "ctranslate2:int8", base), src) != \
+        TranslationCache.key(("fp", "ctranslate2:int8", changed), src)
+
+
+def test_ctranslate2_keys_are_those_of_earlier_caches(fixture_models):
+    """Entries written before the CTranslate2-only options left DecodeOptions still hit."""
+    from translate.engines.ct2 import CTranslate2Engine
+
+    engine = CTranslate2Engine(resolve(str(fixture_models["en"])), "ar", "en", DecodeOptions())
+    assert engine.decoding_key() == {
+        "beam": 4, "max_input_length": 400, "max_decoding_length": 512,
+        "min_decoding_length": 0, "no_repeat_ngram_size": 0, "repetition_penalty": 1.0,
+        "use_vmap": False}
 
 
 @pytest.mark.parametrize("change", [
     {"batch_size": 4}, {"batch_tokens": 2048}, {"threads": 1}, {"inter_threads": 2},
 ], ids=["batch-size", "batch-tokens", "threads", "inter-threads"])
 def test_speed_only_options_share_entries(change):
-    assert DecodeOptions(**change).decoding_key() == DecodeOptions().decoding_key()
+    assert _key(change) == _key({})
 
 
 @pytest.mark.parametrize("scope_a, scope_b", [
@@ -131,6 +150,7 @@ def test_tarjama_cache_env(monkeypatch, tmp_path, env, expected):
 
 
 def _translate(fixture_models, out: Path, *extra: str):
+    pytest.importorskip("ctranslate2")
     return runner.invoke(app, [
         "translate", str(ARTICLE), "-f", "json", "-o", str(out), "--force", "-q",
         "--model", f"en={fixture_models['en']}", "--model", f"ru={fixture_models['ru']}",

@@ -59,8 +59,8 @@ def lookup_translator():
              for lang in ("en", "ru")}
 
     def factory():
-        def mt(article: Article, langs: list[str]) -> None:
-            for s in article.sentences():
+        def mt(articles: list[Article], langs: list[str]) -> None:
+            for s in (s for a in articles for s in a.sentences()):
                 for lang in langs:
                     s.translations[lang] = Translation(table[lang].get(s.text, ""))
         return mt

@@ -17,19 +17,14 @@ from typer.testing import CliRunner
 from translate.cli import app
 from translate.corpus.discover import discover
 from translate.corpus.export import select_units, to_jsonl, to_tsv
-from translate.corpus.runner import (
-    BuildOptions,
-    DbSink,
-    ParquetSink,
-    build,
-    engine_batch_translator,
-)
+from translate.corpus.ingest import engine_translator
+from translate.corpus.runner import BuildOptions, DbSink, ParquetSink, build
 from translate.corpus.samples import pair_articles
 from translate.corpus.shards import read_shards, shard_files
 from translate.corpus.store import CorpusStore
-from translate.engines.base import DecodeOptions
 from translate.errors import MissingExtraError, UsageError
 from translate.pipeline import make_plan
+from translate.values import DecodeOptions
 
 runner = CliRunner()
 AR = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في القاهرة."
@@ -132,7 +127,7 @@ def options(models, **kw) -> BuildOptions:
 
     def translator():
         if "mt" not in _loaded:
-            _loaded["mt"] = engine_batch_translator(plan)()
+            _loaded["mt"] = engine_translator(plan)()
         return _loaded["mt"]
 
     return BuildOptions(plan=plan, method="bleu", translator=translator, **kw)

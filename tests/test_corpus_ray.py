@@ -25,8 +25,8 @@ from translate.corpus.export import select_units, to_jsonl, to_tsv
 from translate.corpus.runner import BuildOptions, DbSink, ParquetSink, build
 from translate.corpus.samples import ntrex_articles, pair_articles
 from translate.corpus.store import CorpusStore
-from translate.engines.base import DecodeOptions
 from translate.pipeline import make_plan
+from translate.values import DecodeOptions
 
 ray = pytest.importorskip("ray", reason="needs the ray extra: pip install 'tarjama[ray]'")
 runner = CliRunner()
@@ -127,9 +127,9 @@ class KillFirstActor:
         self.plan, self.marker = plan, marker
 
     def __call__(self):
-        from translate.corpus.runner import engine_batch_translator
+        from translate.corpus.ingest import engine_translator
 
-        real = engine_batch_translator(self.plan)()
+        real = engine_translator(self.plan)()
         marker = self.marker
 
         def mt(articles, langs):

@@ -13,12 +13,12 @@ pytest.importorskip("ctranslate2")
 
 import translate.cli.convert  # noqa: F401  (registers `models convert`)
 from translate.cli import app
-from translate.engines.base import DecodeOptions
-from translate.engines.ct2 import CTranslate2Engine
+from translate.engines.ct2 import Ct2Options, CTranslate2Engine
 from translate.engines.hf import TransformersEngine
 from translate.engines.select import auto_backend
 from translate.models.convert import conversion_dir, ensure_converted, read_meta
 from translate.models.store import resolve
+from translate.values import DecodeOptions
 
 runner = CliRunner()
 LANGS = ["en", "ru"]
@@ -39,7 +39,9 @@ def converted(store, fixture_models) -> dict[str, Path]:
 
 
 def _engine(cls, model_dir: Path, lang: str, **options):
-    return cls(resolve(str(model_dir)), "ar", lang, DecodeOptions(**options))
+    ct2 = {k: options.pop(k) for k in list(options) if k in Ct2Options.__dataclass_fields__}
+    backend = Ct2Options(**ct2) if cls is CTranslate2Engine else None
+    return cls(resolve(str(model_dir)), "ar", lang, DecodeOptions(**options), backend)
 
 
 @pytest.mark.parametrize("lang", LANGS, ids=["ar-en", "ar-ru"])
@@ -108,6 +110,12 @@ def test_convert_refuses_overwrite_then_forces(fixture_models, store, tmp_path):
         resolve(str(fixture_models["en"])).model_id
 
 
+def test_conversion_records_its_family(converted):
+    assert read_meta(converted["en"])["model_type"] == "marian"
+    kept = json.loads((converted["en"] / "marian_config.json").read_text(encoding="utf-8"))
+    assert kept["model_type"] == "marian"  # the family's config, beside CTranslate2's own
+
+
 def test_convert_default_goes_to_store(fixture_models, store):
     result = runner.invoke(app, ["models", "convert", str(fixture_models["ru"]), "--force"])
     assert result.exit_code == 0, result.output
@@ -145,10 +153,10 @@ def test_auto_backend_rule(fixture_models, converted, tmp_path, monkeypatch, cas
 
 def test_engine_loads_weights_only_when_needed(fixture_models, converted):
     engine = _engine(CTranslate2Engine, fixture_models["en"], "en")
-    assert engine.translate_detailed(["", "  "]) and not engine._loaded
-    assert engine.count_tokens("قال وزير الخارجية") > 1 and not engine._loaded
+    assert engine.translate_detailed(["", "  "]) and not engine.loaded
+    assert engine.count_tokens("قال وزير الخارجية") > 1 and not engine.loaded
     engine.translate(["قال وزير الخارجية"])
-    assert engine._loaded and engine.stats.load_seconds > 0
+    assert engine.loaded and engine.stats.load_seconds > 0
 
 
 @pytest.mark.parametrize("lang", LANGS, ids=["ar-en", "ar-ru"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from translate.engines.base import DecodeOptions, Hypothesis
 from translate.engines.hf import TransformersEngine
 from translate.models.store import resolve
 from translate.pipeline import make_plan, translate_articles
 from translate.segment import segment_text
+from translate.values import DecodeOptions, Hypothesis
 
 ARTICLE = Path(__file__).parent / "data" / "article.ar.txt"
 

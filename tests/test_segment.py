@@ -348,3 +348,14 @@ def test_markup_input_takes_headings_from_markers_only(markup, roles):
             "وقّعت روسيا ومصر اتفاقية جديدة اليوم.\n\nوجرى التوقيع في القاهرة.")
     art = segment_text(text, markup=markup)
     assert [b.role.value for b in art.blocks] == roles
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("قال لافروف إن المحادثات مثمرة.", "ar"),
+    ("Лавров заявил, что переговоры были плодотворными.", "ru"),
+    ("Lavrov said the talks were fruitful.", "en"),
+], ids=["ar", "ru", "en"])
+def test_segment_text_records_the_language_it_is_given(text, lang):
+    art = segment_text(text, lang=lang)
+    assert art.lang == lang and art.to_dict()["lang"] == lang
+    assert [s.text for s in art.sentences()] == [text]

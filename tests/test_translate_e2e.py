@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from translate.cli import app
 from translate.engines import load_engine
-from translate.engines.base import DecodeOptions, Hypothesis
 from translate.engines.hf import TransformersEngine
 from translate.models.store import resolve
 from translate.pipeline import make_plan, translate_articles
 from translate.segment import segment_text
+from translate.values import DecodeOptions, Hypothesis
 
 DATA = Path(__file__).parent / "data"
 ARTICLE = DATA / "article.ar.txt"

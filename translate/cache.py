@@ -15,19 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from translate.errors import RuntimeFailure
-from translate.sqlite_wal import connect
-
-if TYPE_CHECKING:
-    from translate.engines.base import Hypothesis
+from translate.errors import DamagedFileError, UsageError
+from translate.sqlite_wal import DbRole, guarded, open_db
+from translate.values import Hypothesis
 
 Scope = tuple[str, str, Mapping[str, Any]]  # (model fingerprint, backend, decoding options)
 
@@ -46,6 +43,9 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 # SQLite limits the number of host parameters in one statement (999 in old builds).
 _CHUNK = 500
+ROLE = DbRole("translation cache",
+              "`tarjama cache clear --force` recreates it (or pass --no-cache, or set "
+              "TARJAMA_CACHE to another file)", ("translations",))
 
 
 def default_path() -> Path:
@@ -56,6 +56,10 @@ def default_path() -> Path:
         return p / "translations.sqlite" if p.is_dir() or not p.suffix else p
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "tarjama" / "translations.sqlite"
+
+
+def cache_files(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
 
 
 @dataclass
@@ -82,12 +86,14 @@ class TranslationCache:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = connect(self.path, check_same_thread=False, isolation_level=None)
+        except OSError as e:
+            raise UsageError(f"translation cache {self.path}: cannot create its folder "
+                             f"({e.strerror or e}); set TARJAMA_CACHE elsewhere, or pass "
+                             "--no-cache") from None
+        self._db = open_db(self.path, ROLE, check_same_thread=False, isolation_level=None)
+        with guarded(self.path, ROLE):
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough
             self._db.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as e:
-            raise RuntimeFailure(f"translation cache {self.path}: {e} "
-                                 "(set TARJAMA_CACHE elsewhere, or pass --no-cache)") from None
 
     @staticmethod
     def key(scope: Scope, source: str) -> str:
@@ -97,12 +103,10 @@ class TranslationCache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get_many(self, scope: Scope, sources: Iterable[str]) -> dict[str, Hypothesis]:
-        from translate.engines.base import Hypothesis
-
         keys = {self.key(scope, s): s for s in sources}
         found: dict[str, Hypothesis] = {}
         items = list(keys)
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             for i in range(0, len(items), _CHUNK):
                 part = items[i:i + _CHUNK]
                 marks = ",".join("?" * len(part))
@@ -125,7 +129,7 @@ class TranslationCache:
         now = time.time()
         rows = [(self.key(scope, src), model, backend, opts, src, h.text, int(h.hit_limit),
                  h.tokens, now) for src, h in hyps.items() if h.error is None]
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
@@ -137,7 +141,7 @@ class TranslationCache:
                 raise
 
     def stats(self) -> CacheStats:
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             entries, models = self._db.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT model) FROM translations").fetchone()
             by_backend = dict(self._db.execute(
@@ -149,7 +153,7 @@ class TranslationCache:
 
     def clear(self) -> int:
         """Delete every entry; return how many there were."""
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             (n,) = self._db.execute("SELECT COUNT(*) FROM translations").fetchone()
             self._db.execute("DELETE FROM translations")
             self._db.execute("VACUUM")
@@ -160,7 +164,22 @@ class TranslationCache:
             self._db.close()
 
     def _files(self) -> list[Path]:
-        return [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+        return cache_files(self.path)
+
+    @classmethod
+    def recreate(cls, path: str | Path | None = None) -> tuple[TranslationCache, int]:
+        """``cache clear --force``: clear the cache, or, when it is too damaged to open,
+        delete its files and start an empty one. Returns the new cache and the entries
+        removed (-1: unknown, the file was unreadable). A healthy database that is not a
+        translation cache is never deleted."""
+        target = Path(path) if path is not None else default_path()
+        try:
+            cache = cls(target)
+        except DamagedFileError:  # nothing in it can be saved anyway
+            for f in cache_files(target):
+                f.unlink(missing_ok=True)
+            return cls(target), -1
+        return cache, cache.clear()
 
     def __enter__(self) -> TranslationCache:
         return self
@@ -179,6 +198,10 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
+EMBEDDING_ROLE = DbRole("embedding cache", "delete it, or give another --embed-cache",
+                        ("embeddings",))
+
+
 class EmbeddingCache:
     """Sentence embeddings by (encoder name, text), in the same kind of shared SQLite file and
     with the same keys as the translation cache (scope = encoder name, "embedding", no
@@ -188,12 +211,14 @@ class EmbeddingCache:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = connect(self.path, check_same_thread=False, isolation_level=None)
+        except OSError as e:
+            raise UsageError(f"embedding cache {self.path}: cannot create its folder "
+                             f"({e.strerror or e}); give another --embed-cache") from None
+        self._db = open_db(self.path, EMBEDDING_ROLE, check_same_thread=False,
+                           isolation_level=None)
+        with guarded(self.path, EMBEDDING_ROLE):
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(EMBEDDING_SCHEMA)
-        except (OSError, sqlite3.Error) as e:
-            raise RuntimeFailure(f"embedding cache {self.path}: {e} (delete it, or give "
-                                 "another --embed-cache)") from None
 
     @staticmethod
     def key(encoder: str, text: str) -> str:
@@ -204,20 +229,18 @@ class EmbeddingCache:
         keys = {self.key(encoder, t): t for t in texts}
         items = list(keys)
         found: dict[str, bytes] = {}
-        try:
+        with guarded(self.path, EMBEDDING_ROLE):
             for i in range(0, len(items), _CHUNK):
                 part = items[i:i + _CHUNK]
                 marks = ",".join("?" * len(part))
                 for key, blob in self._db.execute(
                         f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part):
                     found[keys[key]] = blob
-        except sqlite3.Error as e:
-            raise RuntimeFailure(f"embedding cache {self.path}: {e} (delete it)") from None
         return found
 
     def put_many(self, encoder: str, vectors: Mapping[str, bytes], dim: int) -> None:
         rows = [(self.key(encoder, t), encoder, dim, v) for t, v in vectors.items()]
-        try:
+        with guarded(self.path, EMBEDDING_ROLE):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
@@ -226,8 +249,6 @@ class EmbeddingCache:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as e:
-            raise RuntimeFailure(f"embedding cache {self.path}: {e} (delete it)") from None
 
     def close(self) -> None:
         self._db.close()

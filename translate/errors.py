@@ -53,3 +53,7 @@ class MissingExtraError(UsageError):
 
 class RuntimeFailure(TarjamaError):
     """Something failed while running (a model crashed, the disk is full)."""
+
+
+class DamagedFileError(RuntimeFailure):
+    """A file of ours (cache, journal, corpus, shard) is damaged; the message says the fix."""

@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from translate.article import Article, Flag, Sentence, Translation
+from translate.article import Article, Sentence, Translation
+from translate.checks import run_checks
 from translate.engines import load_engine
-from translate.engines.base import DecodeOptions, Engine, Hypothesis
+from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
+from translate.values import (
+    BackendOptions,
+    DecodeOptions,
+    Hypothesis,
+    ProgressFactory,
+    chain_hypotheses,
+    join_hypotheses,
+)
 
 SUPPORTED_TARGETS = ("en", "ru")
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
+DECODE_THREAD = "tarjama-decode"  # the CLI ends a Ctrl-C'd process at once while these run
 
 
 @dataclass
@@ -32,6 +43,15 @@ class Plan:
     via: str | None = None  # pivot language for targets other than itself
     backend: str = "auto"
     options: DecodeOptions = field(default_factory=DecodeOptions)
+    # backend name → the options only that backend reads (translate.engines.ct2.Ct2Options)
+    backend_options: dict[str, BackendOptions] = field(default_factory=dict)
+
+    def decoding_key(self) -> dict[str, Any]:
+        """What in the plan's options changes the output, whichever backend runs it."""
+        key = self.options.decoding_key()
+        for opts in self.backend_options.values():
+            key.update(opts.decoding_key())
+        return key
 
     def route(self, target: str) -> list[tuple[str, str]]:
         """The legs from Arabic to ``target``: [("ar","en")] or [("ar","en"),("en","ru")]."""
@@ -44,7 +64,8 @@ class Plan:
 
 
 def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | None = None,
-              backend: str = "auto", options: DecodeOptions | None = None) -> Plan:
+              backend: str = "auto", options: DecodeOptions | None = None,
+              backend_options: dict[str, BackendOptions] | None = None) -> Plan:
     """Build a plan from ``--to``, ``--model LANG=SPEC`` (or ``SRC-TGT=SPEC``) and ``--via``."""
     models = dict(DEFAULT_MODELS)
     for key, spec in overrides.items():
@@ -54,7 +75,8 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
         models[(src, tgt)] = spec
     if via is not None and via not in targets and via != "en":
         raise UsageError(f"--via {via}: only 'en' is supported as a pivot")
-    plan = Plan(list(targets), {}, via, backend, options or DecodeOptions())
+    plan = Plan(list(targets), {}, via, backend, options or DecodeOptions(),
+                dict(backend_options or {}))
     for leg in plan.legs():
         if leg not in models:
             raise UsageError(f"no model for {leg[0]}→{leg[1]}; pass --model {leg[0]}-{leg[1]}=ID")
@@ -67,11 +89,13 @@ def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
 
     When the Arabic is translated into several languages by engines that release the GIL
     (CTranslate2), they run at the same time, each on its share of the cores, unless the user
-    set --threads: measured on 2 cores, en and ru side by side with one thread each gave 918
-    tok/s against 564 one after the other with two threads each (eval/results/speed).
+    set --threads: side by side with a share each is faster than one after the other with all
+    the cores each (the ct2-int8-concurrent and ct2-int8 rows of eval/results/speed/speed.md,
+    remade by the command recorded there).
     """
     engines = {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
-                                options=plan.options) for leg in plan.legs()}
+                                options=plan.options, backend_options=plan.backend_options)
+               for leg in plan.legs()}
     parallel = _parallel_legs(plan, engines)
     if len(parallel) > 1 and plan.options.threads == 0:
         share = max(1, (os.cpu_count() or 1) // len(parallel))
@@ -102,11 +126,7 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
     cache: dict[tuple[str, str], list[Hypothesis]] = {}
     parallel = _parallel_legs(plan, engines)
     if len(parallel) > 1:
-        with ThreadPoolExecutor(len(parallel)) as pool:
-            futures = {leg: pool.submit(engines[leg].translate_detailed, units,
-                                        progress(f"{leg[0]}→{leg[1]}") if progress else None)
-                       for leg in parallel}
-            cache.update({leg: f.result() for leg, f in futures.items()})
+        cache.update(_side_by_side(parallel, engines, units, progress))
     for target in plan.targets:
         hyps: list[Hypothesis] = []
         inputs = units
@@ -115,7 +135,7 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
                 label = f"{leg[0]}→{leg[1]}"
                 cb = progress(label) if progress else None
                 cache[leg] = engines[leg].translate_detailed(inputs, cb)
-            hyps = _carry_errors(hyps, cache[leg])
+            hyps = chain_hypotheses(hyps, cache[leg])
             inputs = [h.text for h in cache[leg]]
         per_target[target] = hyps
     retried = 0
@@ -139,37 +159,53 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
     return list(articles)
 
 
-def _carry_errors(previous: list[Hypothesis], current: list[Hypothesis]) -> list[Hypothesis]:
-    """On a pivot, an error or a hit limit on the first leg stays visible on the second."""
-    if not previous:
-        return current
-    out = []
-    for p, c in zip(previous, current, strict=True):
-        err = p.error or c.error
-        out.append(Hypothesis(c.text if err is None else "", p.hit_limit or c.hit_limit,
-                              c.tokens, err))
-    return out
+class _Stopped(Exception):
+    """Raised inside a decoding thread when the run was interrupted or another leg failed."""
+
+
+def _side_by_side(legs: list[tuple[str, str]], engines: dict[tuple[str, str], Engine],
+                  units: list[str], progress: ProgressFactory | None,
+                  ) -> dict[tuple[str, str], list[Hypothesis]]:
+    """Decode several legs at once, one thread each (CTranslate2 releases the GIL).
+
+    Ctrl-C or a failing leg must not wait for the others to finish the whole article (a
+    ``with ThreadPoolExecutor`` would: ~54 s measured): the main thread stops waiting at once,
+    and each other leg stops after its current batch. Nothing half-done is kept: a leg's
+    translations reach the cache only when the leg completes.
+    """
+    stop = threading.Event()
+
+    def stoppable(label: str) -> Callable[[int, int], None]:
+        report = progress(label) if progress else None
+
+        def update(done: int, total: int) -> None:  # called after every batch
+            if stop.is_set():
+                raise _Stopped(label)
+            if report:
+                report(done, total)
+
+        return update
+
+    pool = ThreadPoolExecutor(len(legs), thread_name_prefix=DECODE_THREAD)
+    try:
+        futures = {leg: pool.submit(engines[leg].translate_detailed, units,
+                                    stoppable(f"{leg[0]}→{leg[1]}")) for leg in legs}
+        return {leg: f.result() for leg, f in futures.items()}
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
 
 
 def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks: bool) -> None:
     it = iter(hyps)
     for s in sentences:
-        parts = [next(it) for _ in s.units()]
-        errors = [p.error for p in parts if p.error]
-        t = Translation(
-            text=" ".join(p.text for p in parts if p.text),
-            hit_limit=any(p.hit_limit for p in parts),
-            error="; ".join(errors) if errors else None,
-        )
+        joined = join_hypotheses([next(it) for _ in s.units()])
+        t = Translation(text=joined.text, hit_limit=joined.hit_limit, error=joined.error)
         if checks and t.error is None:
-            t.flags = run_checks(s.text, t.text, lang, t.hit_limit)
+            t.flags = run_checks(s.text, t.text, lang, hit_limit=t.hit_limit)
         s.translations[lang] = t
-
-
-def run_checks(source: str, translation: str, lang: str, hit_limit: bool) -> list[Flag]:
-    from translate.checks import run_checks as _run
-
-    return _run(source, translation, lang, hit_limit=hit_limit)
 
 
 def _run_meta(plan: Plan, engines: dict[tuple[str, str], Engine], elapsed: float) -> dict:

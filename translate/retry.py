@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from translate.article import Sentence
 from translate.checks import flag_cost, run_checks
-from translate.engines.base import Engine, Hypothesis
+from translate.engines.base import Engine
+from translate.values import Hypothesis, join_hypotheses
 
 # Values that stop loops without distorting normal output (what the HF docs suggest for
 # repetitive generation); they are part of the cache key, so retries are cached separately.
@@ -66,10 +67,6 @@ def _through(legs: list[tuple[str, str]], engines: dict[tuple[str, str], Engine]
 def _rejoin(hyps: list[Hypothesis], counts: list[int]) -> list[Hypothesis]:
     out, k = [], 0
     for n in counts:
-        part = hyps[k:k + n]
+        out.append(join_hypotheses(hyps[k:k + n]))
         k += n
-        errors = [h.error for h in part if h.error]
-        out.append(Hypothesis(" ".join(h.text for h in part if h.text),
-                              any(h.hit_limit for h in part), sum(h.tokens for h in part),
-                              "; ".join(errors) if errors else None))
     return out

@@ -36,8 +36,8 @@ from translate.corpus.export import select_units, to_jsonl  # noqa: E402
 from translate.corpus.runner import BuildOptions, DbSink, build  # noqa: E402
 from translate.corpus.samples import NTREX_FILES, ntrex_articles  # noqa: E402
 from translate.corpus.store import CorpusStore  # noqa: E402
-from translate.engines.base import DecodeOptions  # noqa: E402
 from translate.pipeline import make_plan  # noqa: E402
+from translate.values import DecodeOptions  # noqa: E402
 
 NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
 # name → (engine, workers, threads per worker; 0 = torch's default, all cores)

@@ -32,8 +32,8 @@ from translate.corpus.runner import BuildOptions, ParquetSink, build  # noqa: E4
 from translate.corpus.samples import ntrex_articles  # noqa: E402
 from translate.corpus.shards import ShardWriter, read_shards  # noqa: E402
 from translate.corpus.store import CorpusStore  # noqa: E402
-from translate.engines.base import DecodeOptions  # noqa: E402
 from translate.pipeline import make_plan  # noqa: E402
+from translate.values import DecodeOptions  # noqa: E402
 
 
 def main() -> None:

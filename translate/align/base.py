@@ -105,7 +105,7 @@ def align_documents(src_lines: Sequence[str], tgt_lines: Sequence[str], method: 
     ``translate`` makes the MT of the source when no MT is given (bleu / auto); either
     direction alone is enough for them.
     """
-    from translate.align import get_aligner
+    from translate.align.registry import get_aligner
 
     src_docs, tgt_docs = split_documents(src_lines), split_documents(tgt_lines)
     if len(src_docs) != len(tgt_docs):

@@ -1,75 +1,60 @@
-"""Writing beads with their texts: jsonl, tsv, tmx (1.4b), moses (two line-parallel files).
+"""Beads with their texts as a table for the output formats (translate.writers).
 
-Library functions return strings (and, for moses, a mapping of file suffix to content); the CLI
-writes them atomically. Every writer takes the beads already filtered by --min-score.
+Library functions return strings (and, for moses, a mapping of language to content); the CLI
+writes them atomically. Every writer takes the beads already filtered by --min-score. TMX and
+Moses leave null beads out (a translation unit needs both languages); JSONL and TSV keep them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from xml.sax.saxutils import escape, quoteattr
 
-from translate import __version__
 from translate.align.base import Bead
-from translate.errors import UsageError
-
-FORMATS = ("jsonl", "tsv", "tmx", "moses")
+from translate.writers import Row, Table, get_writer
 
 
 def _join(lines: Sequence[str], idx: Sequence[int]) -> str:
     return " ".join(lines[i] for i in idx)
 
 
-def _one_line(text: str) -> str:
-    # a tab or newline inside a segment would break the TSV / Moses line structure
-    return " ".join(text.split())
+def bead_table(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
+               src_lang: str = "src", tgt_lang: str = "tgt") -> Table:
+    """One row per bead: the joined lines of each side, the score and method."""
+    rows = []
+    for k, b in enumerate(beads):
+        texts = {lang: _join(lines, idx) for lang, lines, idx in
+                 ((src_lang, src, b.src), (tgt_lang, tgt, b.tgt)) if idx}
+        rows.append(Row(
+            texts=texts, id=str(k),
+            props=[("x-score", f"{b.score:.4f}"), ("x-method", b.method), ("x-bead", b.kind)],
+            cells=[texts.get(src_lang, ""), texts.get(tgt_lang, ""), f"{b.score:.4f}"],
+            record=b.to_dict()))
+    return Table([src_lang, tgt_lang], rows)
 
 
-def _xml_text(text: str) -> str:
-    # XML 1.0 forbids most control characters even when escaped; drop them
-    clean = "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
-    return escape(clean)
+def render_beads(fmt: str, beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
+                 src_lang: str, tgt_lang: str) -> dict[str, str]:
+    """``fmt`` (a name in translate.writers.FORMATS): file suffix → content."""
+    return get_writer(fmt).write(bead_table(beads, src, tgt, src_lang, tgt_lang))
 
 
 def to_jsonl(beads: Sequence[Bead]) -> str:
-    return "".join(json.dumps(b.to_dict(), ensure_ascii=False) + "\n" for b in beads)
+    """The beads alone, one JSON object a line (the texts stay in their files)."""
+    rows = [Row(texts={}, record=b.to_dict()) for b in beads]
+    return get_writer("jsonl").write(Table(["src", "tgt"], rows))[""]
 
 
 def to_tsv(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str]) -> str:
-    return "".join(f"{_one_line(_join(src, b.src))}\t{_one_line(_join(tgt, b.tgt))}\t"
-                   f"{b.score:.4f}\n" for b in beads)
+    return render_beads("tsv", beads, src, tgt, "src", "tgt")[""]
 
 
 def to_moses(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], src_lang: str,
              tgt_lang: str) -> dict[str, str]:
     """{src_lang: text, tgt_lang: text}; null beads are left out (Moses needs both sides)."""
-    if src_lang == tgt_lang:
-        raise UsageError("moses output needs different source and target language codes")
-    full = [b for b in beads if b.src and b.tgt]
-    return {src_lang: "".join(_one_line(_join(src, b.src)) + "\n" for b in full),
-            tgt_lang: "".join(_one_line(_join(tgt, b.tgt)) + "\n" for b in full)}
+    return render_beads("moses", beads, src, tgt, src_lang, tgt_lang)
 
 
 def to_tmx(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], src_lang: str,
            tgt_lang: str) -> str:
     """TMX 1.4b; null beads are left out (a translation unit needs both languages)."""
-    now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<tmx version="1.4">',
-           f'  <header creationtool="tarjama" creationtoolversion={quoteattr(__version__)} '
-           f'segtype="sentence" o-tmf="tarjama" adminlang="en" srclang={quoteattr(src_lang)} '
-           f'datatype="plaintext" creationdate="{now}"/>', "  <body>"]
-    for k, b in enumerate(beads):
-        if not (b.src and b.tgt):
-            continue
-        out.append(f'    <tu tuid="{k}">')
-        out.append(f'      <prop type="x-score">{b.score:.4f}</prop>')
-        out.append(f'      <prop type="x-method">{escape(b.method)}</prop>')
-        out.append(f'      <prop type="x-bead">{b.kind}</prop>')
-        for lang, lines, idx in ((src_lang, src, b.src), (tgt_lang, tgt, b.tgt)):
-            out.append(f"      <tuv xml:lang={quoteattr(lang)}><seg>"
-                       f"{_xml_text(_join(lines, idx))}</seg></tuv>")
-        out.append("    </tu>")
-    out += ["  </body>", "</tmx>", ""]
-    return "\n".join(out)
+    return render_beads("tmx", beads, src, tgt, src_lang, tgt_lang)[""]

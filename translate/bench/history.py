@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError, UsageError
-from translate.fsio import atomic_write, read_text
+from translate.fsio import atomic_write, read_lines, read_text
 
 HEADLINE = ("BLEU", "chrF2", "chrF2++")
 
@@ -66,7 +66,7 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     out = []
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         try:

@@ -18,18 +18,18 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
+from translate.values import Hypothesis, ProgressFactory, chain_hypotheses, join_hypotheses
 
 if TYPE_CHECKING:
-    from translate.engines.base import Engine, Hypothesis
+    from translate.engines.base import Engine
 
 Leg = tuple[str, str]
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
 DEFAULT_METRICS = ("bleu", "chrf", "chrf++")
 
 
@@ -157,8 +157,6 @@ class QualityBench:
                    route: list[Leg]) -> tuple[list[Hypothesis], float]:
         """Each leg translates the previous leg's outputs unit by unit (as the pipeline does);
         an error or a hit limit on the first leg stays visible after the second."""
-        from translate.engines.base import Hypothesis
-
         inputs = prep.units()
         chain_key = _digest(inputs)
         result: list[Hypothesis] = []
@@ -172,11 +170,7 @@ class QualityBench:
                 self._legs[memo_key] = (out, time.perf_counter() - started)
             out, took = self._legs[memo_key]
             seconds += took
-            if result:
-                out = [Hypothesis(c.text if not (p.error or c.error) else "",
-                                  p.hit_limit or c.hit_limit, c.tokens, p.error or c.error)
-                       for p, c in zip(result, out, strict=True)]
-            result = out
+            result = chain_hypotheses(result, out)
             inputs = [h.text for h in out]
             chain_key = _digest(inputs)
         return result, seconds
@@ -195,7 +189,7 @@ def _split(source: str, engine: Engine, segment: bool,
         return [(text, [text])]
     try:
         art = segment_text(source, count_tokens=engine.count_tokens,
-                           max_tokens=engine.options.max_input_length)
+                           max_tokens=engine.max_input_length)
     except InputError:
         return []
     out = [(s.text, s.units()) for b in art.blocks if b.translatable for s in b.sentences]
@@ -206,8 +200,6 @@ def _split(source: str, engine: Engine, segment: bool,
 def _regroup(prep: _Prepared, hyps: list[Hypothesis]
              ) -> tuple[list[str], list[list[tuple[str, Hypothesis]]], int, int]:
     """Segment hypotheses (units joined by a space) and per-sentence hypotheses for QA."""
-    from translate.engines.base import Hypothesis
-
     it = iter(hyps)
     joined: list[str] = []
     per_sentence: list[list[tuple[str, Hypothesis]]] = []
@@ -215,11 +207,7 @@ def _regroup(prep: _Prepared, hyps: list[Hypothesis]
     for seg in prep.sentences:
         sents = []
         for sentence, units in seg:
-            parts = [next(it) for _ in units]
-            err = "; ".join(p.error for p in parts if p.error) or None
-            sents.append((sentence, Hypothesis(" ".join(p.text for p in parts if p.text),
-                                               any(p.hit_limit for p in parts),
-                                               sum(p.tokens for p in parts), err)))
+            sents.append((sentence, join_hypotheses([next(it) for _ in units])))
         per_sentence.append(sents)
         joined.append(" ".join(h.text for _, h in sents if h.text))
         errors += any(h.error for _, h in sents)

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import platform
-import subprocess
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from translate.bench.environment import machine_info, repo_root, versions
 from translate.bench.quality import QualityBench, QualityOptions, QualityRow, pivot_comparisons
 from translate.bench.suite import Suite, normalise_pair
-from translate.bench.testsets import TestSet, load_testsets, repo_root
+from translate.bench.testsets import TestSet, load_testsets
 from translate.errors import UsageError
+from translate.values import ProgressFactory
 
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
 DEFAULT_TESTSETS = ("ntrex128",)
 SCHEMA = "tarjama.bench.quality/1"
 
@@ -63,16 +61,18 @@ def load_suite_testsets(suite: Suite, targets: Sequence[str]) -> list[TestSet]:
 
 def load_bench_engines(models: dict[str, str], suite: Suite) -> dict[tuple[str, str], Any]:
     from translate.engines import load_engine
-    from translate.engines.base import DecodeOptions
+    from translate.engines.ct2 import Ct2Options
+    from translate.values import DecodeOptions
 
     o = suite.options
     options = DecodeOptions(beam=o.beam, batch_size=o.batch_size, device=o.device,
-                            threads=o.threads, compute_type=o.compute_type,
-                            max_input_length=o.max_input_length)
+                            threads=o.threads, max_input_length=o.max_input_length)
+    backend_options = {"ctranslate2": Ct2Options(compute_type=o.compute_type)}
     engines = {}
     for pair, spec in models.items():
         src, _, tgt = pair.partition("-")
-        engines[(src, tgt)] = load_engine(spec, src, tgt, backend=o.backend, options=options)
+        engines[(src, tgt)] = load_engine(spec, src, tgt, backend=o.backend, options=options,
+                                          backend_options=backend_options)
     return engines
 
 
@@ -146,65 +146,3 @@ def published_scores(engines: dict[tuple[str, str], Any]) -> list[dict[str, Any]
     ids = {e.model_id for e in engines.values()}
     return [{"model": c.model_id, "pair": c.pair, "testset": t, "BLEU": b, "chrF": c_}
             for c in CATALOG if c.model_id in ids for t, b, c_ in c.scores]
-
-
-def versions() -> dict[str, Any]:
-    """Package versions from metadata (nothing heavy is imported) and the checkout's commit."""
-    from importlib import metadata
-
-    from translate import __version__
-
-    out: dict[str, Any] = {"tarjama": __version__, "python": platform.python_version()}
-    for dist in ("sacrebleu", "torch", "transformers", "ctranslate2", "sentencepiece"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = None
-    out["git"] = _git_commit()
-    return out
-
-
-def _git_commit() -> str | None:
-    root = repo_root()
-    if not (root / ".git").exists():
-        return None
-    try:
-        res = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-                             capture_output=True, text=True, timeout=5, check=False)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
-                                "--untracked-files=no"], capture_output=True, text=True,
-                               timeout=5, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if res.returncode != 0:
-        return None
-    return res.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
-
-
-def machine_info() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": _cpu_model() or platform.processor(),
-        "cpu_count": os.cpu_count(),
-        "python": sys.version.split()[0],
-    }
-    if hasattr(os, "sched_getaffinity"):
-        info["cpus_usable"] = len(os.sched_getaffinity(0))
-    try:
-        import psutil
-
-        info["memory_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
-    except ImportError:
-        pass
-    return info
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""

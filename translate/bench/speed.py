@@ -14,8 +14,6 @@ tokens/s compares like with like even on random-weight ``shape`` models.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -26,10 +24,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.bench.environment import machine_info, repo_root, versions
 from translate.errors import RuntimeFailure, UsageError
 
 LANGS = ("en", "ru")
-ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
+SPEED_ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
            "ct2-int8-b32", "ct2-int8-beam2", "ct2-int8-beam1")
 SLOW = ("naive", "transformers")
 
@@ -37,7 +36,7 @@ SLOW = ("naive", "transformers")
 @dataclass
 class SpeedSpec:
     models: dict[str, str] = field(default_factory=dict)  # lang → Marian dir; built if empty
-    engines: tuple[str, ...] = ENGINES
+    engines: tuple[str, ...] = SPEED_ENGINES
     forced_tokens: int = 40  # every hypothesis is exactly this long
     beam: int = 4
     threads: int = 2
@@ -59,14 +58,10 @@ class Workload:
         return [u for b in self.seed_blocks for u in b]
 
 
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def load_workload(spec: SpeedSpec, source_spm: Path) -> Workload:
     import sentencepiece
 
-    from translate.fsio import read_text
+    from translate.fsio import read_lines, read_text
     from translate.models import spm as spm_lib
     from translate.segment import segment_text
 
@@ -78,7 +73,7 @@ def load_workload(spec: SpeedSpec, source_spm: Path) -> Workload:
     blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
     ntrex = repo_root().parent / "shared" / "data" / "ntrex128" / "newstest2019-ref.arb.txt"
     if ntrex.is_file():
-        lines = [x.strip() for x in read_text(ntrex).splitlines() if x.strip()][:spec.large]
+        lines = [x.strip() for x in read_lines(ntrex) if x.strip()][:spec.large]
         source = f"NTREX-128 newstest2019-ref.arb.txt, first {len(lines)} lines (CC BY-SA 4.0)"
     else:
         lines = spm_lib.synthetic_text("ar", n=spec.large, seed=1)
@@ -123,10 +118,10 @@ def prepare(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
 
 
 def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
-    unknown = [e for e in spec.engines if e not in ENGINES]
+    unknown = [e for e in spec.engines if e not in SPEED_ENGINES]
     if unknown:
         raise UsageError(f"unknown engine(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(ENGINES)}")
+                         f"choose from {', '.join(SPEED_ENGINES)}")
     models = prepare(spec, progress)
     workload = load_workload(spec, Path(models["en"]["marian"]) / "source.spm")
     rows = []
@@ -148,7 +143,8 @@ def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
     spec_out = asdict(spec)
     spec_out["models"] = {k: Path(v).name for k, v in spec.models.items()}
     spec_out["work_dir"] = Path(spec.work_dir).name if spec.work_dir else ""
-    return {"spec": spec_out, "machine": machine_info(), "models": recorded,
+    return {"spec": spec_out, "machine": {**machine_info(), "versions": versions()},
+            "models": recorded,
             "workload": {"seed_units": len(workload.seed_units),
                          "seed_blocks": len(workload.seed_blocks),
                          "large": len(workload.large), "large_source": workload.large_source},
@@ -187,7 +183,7 @@ def _child() -> None:
 
 
 def _options(spec: SpeedSpec, **kw: Any) -> Any:
-    from translate.engines.base import DecodeOptions
+    from translate.values import DecodeOptions
 
     base: dict[str, Any] = {
         "beam": spec.beam, "batch_size": spec.batch_size, "threads": spec.threads,
@@ -198,7 +194,7 @@ def _options(spec: SpeedSpec, **kw: Any) -> Any:
 
 
 def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, Any]:
-    from translate.engines.ct2 import CTranslate2Engine
+    from translate.engines.ct2 import Ct2Options, CTranslate2Engine
     from translate.engines.hf import TransformersEngine
     from translate.models.store import resolve
 
@@ -208,17 +204,17 @@ def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, An
         return {lang: TransformersEngine(resolve(models[lang]["marian"]), "ar", lang,
                                          _options(spec)) for lang in LANGS}
     kw: dict[str, Any] = {}
-    key = "ct2"
+    key, ct2 = "ct2", Ct2Options()
     if name == "ct2-int8-concurrent":
         kw["threads"] = max(1, spec.threads // 2)
     elif name == "ct2-int8-vmap":
-        key, kw["use_vmap"] = "ct2_vmap", True
+        key, ct2 = "ct2_vmap", Ct2Options(use_vmap=True)
     elif name.startswith("ct2-int8-beam"):
         kw["beam"] = int(name.removeprefix("ct2-int8-beam"))
     elif name.startswith("ct2-int8-b"):
         kw["batch_size"] = int(name.removeprefix("ct2-int8-b"))
-    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, _options(spec, **kw))
-            for lang in LANGS}
+    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, _options(spec, **kw),
+                                    ct2) for lang in LANGS}
 
 
 def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool) -> int:
@@ -321,7 +317,7 @@ class NaiveEngine:
     def translate_detailed(self, texts: list[str]) -> list[Any]:
         import torch
 
-        from translate.engines.base import Hypothesis
+        from translate.values import Hypothesis
 
         out = []
         for text in texts:
@@ -342,28 +338,6 @@ def _peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux, bytes on macOS.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-
-
-def machine_info() -> dict[str, Any]:
-    import importlib.metadata as md
-
-    versions: dict[str, str | None] = {}
-    for pkg in ("ctranslate2", "torch", "transformers", "sentencepiece", "tarjama"):
-        try:
-            versions[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            versions[pkg] = None
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "load_average": os.getloadavg(),
-            "versions": versions, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ from translate.fsio import read_bytes
 
 TOP_KEYS = {"name", "description", "models", "testsets", "directions", "options"}
 TESTSET_KEYS = {"name", "path", "lang", "limit"}
-PIVOT_TARGETS = ("ru",)
 
 
 @dataclass

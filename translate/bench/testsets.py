@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.bench.environment import repo_root
 from translate.errors import InputError, UsageError
 from translate.fsio import atomic_write, read_lines, read_text
 
@@ -66,11 +67,6 @@ class TestSet:
         return {"name": self.name, "pair": self.pair, "segments": len(self.sources),
                 "level": self.level, "origin": self.origin, "attribution": self.attribution,
                 **self.info}
-
-
-def repo_root() -> Path:
-    """The checkout this package runs from (seeds/, eval/ live there)."""
-    return Path(__file__).resolve().parents[2]
 
 
 def user_data_dir() -> Path:

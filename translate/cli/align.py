@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.options import QuietOption
+from translate.cli.root import app
 from translate.errors import UsageError
 
 
@@ -51,8 +52,7 @@ def align(
         "--encoder-prefix", help="Text put before every line for a sentence-transformers "
                                  "encoder, as its model card asks (e5 models: 'query: ').")
     ] = "",
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Align SRC with its translation TGT into beads (1-1, 1-2, 2-1, 2-2, 1-0, 0-1 ...).
 
@@ -70,8 +70,9 @@ def align(
         tarjama align de.txt fr.txt --src-mt de.mt.fr.txt --encoder ./LaBSE
     """
     from translate.align import METHODS, align_documents
-    from translate.align.formats import FORMATS, to_jsonl, to_moses, to_tmx, to_tsv
-    from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+    from translate.align.formats import render_beads
+    from translate.fsio import atomic_write, atomic_write_many, check_outputs, read_lines
+    from translate.writers import FORMATS, output_paths
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -79,8 +80,12 @@ def align(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "moses" and not out:
         raise UsageError("--format moses writes two files: give their prefix with -o")
-    if out and fmt != "moses":
-        check_writable(Path(out), force)  # fail before the (slow) alignment, not after
+    if out == "-" and fmt != "moses":
+        out = None
+    inputs = [p for p in (src, tgt, src_mt, tgt_mt, gold) if p]
+    if out:  # fail before the (slow) alignment, not after
+        check_outputs(output_paths(Path(out), [src_lang, tgt_lang]) if fmt == "moses"
+                      else [Path(out)], force, inputs)
     models = parse_assignments(model, "--model")
     unknown = set(models) - {tgt_lang}
     if unknown:
@@ -124,16 +129,14 @@ def align(
     elapsed = time.perf_counter() - t0
 
     kept = [b for b in beads if min_score is None or b.score >= min_score]
-    if fmt == "moses":
-        files = to_moses(kept, segs_s, segs_t, src_lang, tgt_lang)
-        atomic_write_many([(Path(f"{out}.{lang}"), text) for lang, text in files.items()], force)
+    docs = render_beads(fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
+    if len(docs) > 1:
+        atomic_write_many(list(zip(output_paths(Path(out or ""), list(docs)), docs.values(),
+                                   strict=True)), force, inputs)
+    elif out:
+        atomic_write(out, docs[""], force=force, inputs=inputs)
     else:
-        text = (to_jsonl(kept) if fmt == "jsonl" else to_tsv(kept, segs_s, segs_t)
-                if fmt == "tsv" else to_tmx(kept, segs_s, segs_t, src_lang, tgt_lang))
-        if out:
-            atomic_write(out, text, force=force)
-        else:
-            typer.echo(text, nl=False)
+        typer.echo(docs[""], nl=False)
     kinds: dict[str, int] = {}
     for b in beads:
         kinds[b.kind] = kinds.get(b.kind, 0) + 1

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments, parse_list
+from translate.cli.root import app
 from translate.errors import UsageError
 
 
@@ -103,7 +103,7 @@ def bench_command(
                            "forced_tokens": forced_tokens, "threads": threads,
                            "work_dir": str(work_dir or "")})
     from translate.bench import report
-    from translate.bench.speed import ENGINES, SpeedSpec, run
+    from translate.bench.speed import SPEED_ENGINES, SpeedSpec, run
 
     models = parse_assignments(model, "--model")
     bad = sorted(set(models) - {"en", "ru"})
@@ -113,7 +113,8 @@ def bench_command(
         raise UsageError("--suite and --testset belong to the quality benchmark, not --speed")
     spec = SpeedSpec(
         models=models,
-        engines=tuple(parse_list(engines, "--engines", set(ENGINES))) if engines else ENGINES,
+        engines=tuple(parse_list(engines, "--engines", set(SPEED_ENGINES))) if engines
+        else SPEED_ENGINES,
         forced_tokens=forced_tokens, beam=beam, threads=threads, large=large,
         slow_large=min(slow_large, large), work_dir=str(work_dir or ""),
     )

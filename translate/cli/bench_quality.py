@@ -1,7 +1,7 @@
 """The quality half of `tarjama bench` (the command itself lives in translate/cli/bench.py).
 
-Thin, like every command: build the suite from --suite / --model / --testset, run it through
-translate.bench.runner, write the outputs and the history line, print the table. With --speed
+The command builds the suite from --suite / --model / --testset, runs it through
+translate.bench.runner, writes the outputs and the history line, prints the table. With --speed
 too, the speed bench (translate.bench.speed) runs after it on the same models when they are
 local Marian directories, and its numbers go into the same report and history line.
 """
@@ -15,7 +15,6 @@ from typing import Any
 import typer
 
 from translate.cli.common import Progress, parse_assignments
-from translate.errors import UsageError
 
 DEFAULT_OUTPUT = Path("eval/results")
 DEFAULT_HISTORY = Path("eval/history.jsonl")
@@ -23,9 +22,12 @@ DEFAULT_HISTORY = Path("eval/history.jsonl")
 
 def _explicit(name: str) -> bool:
     """Was option ``name`` given on the command line (not left at its default)?"""
-    import click
+    try:  # typer 0.2x bundles its own click: the installed one never sees typer's context
+        from typer._click.globals import get_current_context
+    except ImportError:  # an older typer: the installed click
+        from click import get_current_context  # type: ignore[no-redef]
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     if ctx is None:
         return False
     source = ctx.get_parameter_source(name)
@@ -50,7 +52,14 @@ def quality_command(*, suite_path: Path | None, model: list[str] | None,
     from translate.bench.quality_report import table_rows, write_outputs
     from translate.bench.runner import apply_overrides, portable, run_quality
     from translate.bench.suite import Suite, load_suite
+    from translate.fsio import check_output, check_output_dir
 
+    # Where the results go is checked before the benchmark runs, not after it.
+    check_output(history or DEFAULT_HISTORY, force=True)
+    explicit_output = not (output == DEFAULT_OUTPUT and not _explicit("output"))
+    if explicit_output:
+        check_output_dir(output)
+        check_output(output / "quality.json", force=force)
     suite = load_suite(suite_path) if suite_path is not None else Suite()
     apply_overrides(suite, parse_assignments(model, "--model"), testset or [])
     o = suite.options
@@ -69,8 +78,7 @@ def quality_command(*, suite_path: Path | None, model: list[str] | None,
         report, rows = run_quality(suite, progress=progress.callback,
                                    command=["tarjama", *sys.argv[1:]])
     # The default folder collects runs: each gets its own; an explicit -o is used as given.
-    out_dir = output / report["run_id"] if output == DEFAULT_OUTPUT and not _explicit("output") \
-        else output
+    out_dir = output if explicit_output else output / report["run_id"]
     if speed or o.speed:
         report["speed"] = _speed(report, out_dir, beam if _explicit("beam") else o.beam,
                                  speed_options, quiet)
@@ -93,7 +101,7 @@ def _speed(report: dict[str, Any], out_dir: Path, beam: int, speed_options: dict
     for pair, desc in report["models"].items():
         path = Path(desc.get("path", ""))
         if not path.is_absolute():  # the report names checkout paths relative to its root
-            from translate.bench.testsets import repo_root
+            from translate.bench.environment import repo_root
 
             path = path if path.exists() else repo_root() / path
         weights = ("model.safetensors", "pytorch_model.bin")
@@ -126,8 +134,3 @@ def _print_table(report: dict[str, Any], header: list[str], cells: list[list[str
         console.print(f"pivot ar→en→{p['pair'][3:]} vs direct on {p['testset']}: {deltas}",
                       highlight=False)
 
-
-def check_compare(compare: tuple[str, str] | None) -> tuple[str, str] | None:
-    if compare is not None and not all(compare):
-        raise UsageError("--compare takes two runs: RUN_A RUN_B")
-    return compare

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command
+from translate.cli.root import app
 
 cache_app = typer.Typer(help="Inspect or clear the translation cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
@@ -45,15 +45,27 @@ def stats_command(
 
 
 @command(cache_app, "clear")
-def clear_command() -> None:
+def clear_command(
+    force: Annotated[bool, typer.Option(
+        help="A cache too damaged to open is deleted and created again, empty.")] = False,
+) -> None:
     """Delete every cached translation (the next run translates everything again).
 
     Examples:
 
       tarjama cache clear
+
+      tarjama cache clear --force   # the cache file is damaged: start a new one
     """
     from translate.cache import TranslationCache
 
-    with TranslationCache() as cache:
+    if force:
+        cache, n = TranslationCache.recreate()
+    else:
+        cache = TranslationCache()
         n = cache.clear()
-    typer.echo(f"removed {n} cached translation(s) from {cache.path}")
+    cache.close()
+    if n < 0:
+        typer.echo(f"deleted the damaged cache {cache.path} and created it again, empty")
+    else:
+        typer.echo(f"removed {n} cached translation(s) from {cache.path}")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import Progress, command
+from translate.cli.root import app
 
 models_app = typer.Typer(help="List, download, convert and build models.", no_args_is_help=True)
 fixture_app = typer.Typer(help="Build fixture models offline (tests, demos, benchmarks).",

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import command, parse_assignments, parse_list
+from translate.cli.root import app
 from translate.errors import UsageError
 
 
@@ -96,6 +96,8 @@ def score(
         raise UsageError(f"--tokenize: unknown value {tokenize!r}; "
                          f"choose from {', '.join(sc.tokenizers())}")
     others = parse_assignments(system, "--system")
+    if [hyp, *refs, *others.values()].count("-") > 1:
+        raise UsageError("standard input can be read once: give '-' for one file only")
     if others and sentence:
         raise UsageError("--sentence scores one system; drop --system or --sentence")
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import (
     EncodingOption,
     FromOption,
@@ -16,6 +15,7 @@ from translate.cli.common import (
     VerboseOption,
     command,
 )
+from translate.cli.root import app
 from translate.readers import InputFormat
 
 
@@ -64,11 +64,10 @@ def segment(
     if verbose:
         typer.echo(f"tarjama: read {source_text.summary()}", err=True)
     count = spm_counter(model) if model else None
-    art = segment_text(source_text.text, source=source_text.source, count_tokens=count,
-                       markup=source_text.format != "text",
+    art = segment_text(source_text.text, source=source_text.source, lang=from_lang,
+                       count_tokens=count, markup=source_text.format != "text",
                        max_tokens=max_tokens)
     art.notes["input"] = source_text.to_dict()
-    art.lang = from_lang
     if model:
         art.meta["tokenizer"] = model
     if fmt is SegmentFormat.json:

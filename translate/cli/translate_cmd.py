@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import app
 from translate.cli.common import (
     EncodingOption,
     FromOption,
@@ -18,6 +17,7 @@ from translate.cli.common import (
     parse_assignments,
     parse_list,
 )
+from translate.cli.root import app
 from translate.readers import InputFormat
 
 
@@ -35,7 +35,7 @@ def translate_command(
     ] = "auto",
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="text | markdown | json | html.")] = "text",
-    output: Annotated[Path | None, typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o",
         help="Directory (text/markdown: NAME.LANG.txt; several articles) or file (json/html).")
     ] = None,
@@ -93,19 +93,23 @@ def translate_command(
     Several articles are checkpointed one by one in OUT/.tarjama-journal.sqlite: a run killed at
     any moment and started again skips what is done and gives the same files.
     """
-    from translate.batch import ReadOptions, TranslateRun, plan_jobs
-    from translate.engines.base import DecodeOptions
+    from translate.engines.ct2 import Ct2Options
+    from translate.fsio import printable
     from translate.pipeline import SUPPORTED_TARGETS, make_plan
     from translate.render import get_renderer
+    from translate.run import ReadOptions, TranslateRun, plan_jobs
+    from translate.values import DecodeOptions
 
     targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
     renderer = get_renderer(fmt)
-    jobs = plan_jobs(articles, renderer, targets, output)
+    # "out/" names a folder even before it exists (a Path would drop the slash)
+    jobs = plan_jobs(articles, renderer, targets, Path(output) if output else None,
+                     as_dir=output is not None and output.endswith("/"))
     options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
-                            device=device, threads=threads, inter_threads=inter_threads,
-                            batch_tokens=batch_tokens, compute_type=compute_type)
+                            device=device, threads=threads, batch_tokens=batch_tokens)
+    ct2 = Ct2Options(inter_threads=inter_threads, compute_type=compute_type)
     plan = make_plan(targets, parse_assignments(model, "--model"), via=via, backend=backend,
-                     options=options)
+                     options=options, backend_options={"ctranslate2": ct2})
     read = ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
                        max_tokens=max_tokens)
     progress = Progress(quiet)
@@ -120,10 +124,10 @@ def translate_command(
     for doc in report.stdout:
         typer.echo(doc, nl=False)
     for path in report.written:
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(f"wrote {printable(path)}", err=True)
     if report.skipped:
         typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
     for source, error in report.failed:
-        typer.echo(f"tarjama: error: {source}: {error}", err=True)
+        typer.echo(f"tarjama: error: {printable(source)}: {error}", err=True)
     if report.failed:
         raise typer.Exit(max(e.exit_code for _, e in report.failed))

@@ -19,19 +19,33 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from translate.article import Article
 from translate.corpus.build import SOURCE_LANG, Scorer, build_units, segment_rows
 from translate.corpus.store import AddResult, CorpusStore, RunInfo, StoredArticle
 from translate.errors import UsageError
+from translate.values import ProgressFactory
 
-#: Attaches ``sentence.translations[lang]`` for each of ``langs`` to an article's sentences.
-MtFn = Callable[[Article, list[str]], None]
-MtFactory = Callable[[], MtFn]
+if TYPE_CHECKING:
+    from translate.align.base import Aligner
+    from translate.pipeline import Plan
+
+
+class Translator(Protocol):
+    """Translates articles into ``langs``: attaches ``sentence.translations[lang]`` to every
+    sentence; returns token counts {"src_tokens", "out_tokens"} when it knows them."""
+
+    def __call__(self, articles: list[Article], langs: list[str]) -> dict[str, int] | None: ...
+
+
+#: Makes the translator: called once per process, where the models are to load (an article
+#: already stored never calls it; a Ray actor calls it in its constructor).
+TranslatorFactory = Callable[[], Translator]
 
 HASH_VERSION = 1  # bump when what goes into the hash changes
 
@@ -51,18 +65,33 @@ def content_hash(ar_text: str, refs: dict[str, str], *, models: dict[str, str], 
     return hashlib.sha256(blob).hexdigest()
 
 
-def engine_translator(plan: Any, progress: Any = None) -> MtFactory:
-    """A translator over the translate pipeline; the models load when it is first needed."""
+def article_plan(plan: Plan, langs: list[str]) -> Plan:
+    """The plan restricted to an article's reference languages (its hash names only those)."""
+    missing = [lang for lang in langs if ("ar", lang) not in plan.models]
+    if missing:
+        raise UsageError(f"no model for ar→{missing[0]}; pass --model {missing[0]}=ID")
+    return dataclasses.replace(plan, targets=langs, via=None,
+                               models={k: v for k, v in plan.models.items() if k[1] in langs})
 
-    def factory() -> MtFn:
+
+def engine_translator(plan: Plan, progress: ProgressFactory | None = None) -> TranslatorFactory:
+    """The default translator: the plan's engines, loaded when the factory is called."""
+
+    def factory() -> Translator:
         from translate.pipeline import load_engines, translate_articles
 
         engines = load_engines(plan)
 
-        def mt(article: Article, langs: list[str]) -> None:
-            if sorted(langs) != sorted(plan.targets):
-                raise UsageError(f"the plan translates into {plan.targets}, not {langs}")
-            translate_articles([article], plan, engines, progress=progress, checks=True)
+        def mt(articles: list[Article], langs: list[str]) -> dict[str, int]:
+            before = sum(e.stats.output_tokens for e in engines.values())
+            src = sum(e.count_tokens(u) for a in articles for s in a.sentences()
+                      for u in s.units() for (_, t), e in engines.items() if t in langs)
+            sub = article_plan(plan, langs)
+            # checks on: the QA flags of the MT are stored with each pair's scores
+            translate_articles(articles, sub, {k: engines[k] for k in sub.models},
+                               progress=progress)
+            after = sum(e.stats.output_tokens for e in engines.values())
+            return {"src_tokens": src, "out_tokens": after - before}
 
         return mt
 
@@ -74,21 +103,20 @@ def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str,
     """The article and its references segmented; each must have sentences to align."""
     from translate.segment import segment_text
 
-    ar = segment_text(ar_text, source=key, markup=markup)
-    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", markup=markup)
+    ar = segment_text(ar_text, source=key, lang=SOURCE_LANG, markup=markup)
+    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", lang=lang, markup=markup)
                     for lang, text in refs.items()}
     for lang, art in [(SOURCE_LANG, ar), *ref_articles.items()]:
-        art.lang = lang
         if not art.sentences():
             raise UsageError(f"the {lang} text has no sentences to align")
     return ar, ref_articles
 
 
-def plan_models(plan: Any) -> dict[str, str]:
+def plan_models(plan: Plan) -> dict[str, str]:
     return {f"{s}-{t}": spec for (s, t), spec in sorted(plan.models.items())}
 
 
-def article_hash(ar_text: str, refs: dict[str, str], *, plan: Any, method: str,
+def article_hash(ar_text: str, refs: dict[str, str], *, plan: Plan, method: str,
                  markup: bool = False) -> str:
     """The content hash ``add_article`` stores: decided before anything is loaded."""
     if not refs:
@@ -102,7 +130,7 @@ def article_hash(ar_text: str, refs: dict[str, str], *, plan: Any, method: str,
 
 
 def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, digest: str,
-                   plan: Any, method: str, aligner: Any,
+                   plan: Plan, method: str, aligner: Aligner,
                    aligner_options: dict[str, Any] | None = None,
                    scorer: Scorer | None = None) -> StoredArticle:
     """Align and score a translated article (``ar``'s sentences carry their MT): the
@@ -117,7 +145,7 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
         method=method,
         models=plan_models(plan),
         options={
-            "decode": plan.options.decoding_key(),
+            "decode": plan.decoding_key(),
             "metrics": scorer.signatures(),
             "aligner": {"method": method, **(aligner_options or {}),
                         "missing": list(getattr(aligner, "missing", []))},
@@ -136,7 +164,7 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
 
 
 def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: str,
-                plan: Any, translator: MtFactory, method: str = "auto",
+                plan: Plan, translator: TranslatorFactory, method: str = "auto",
                 aligner_options: dict[str, Any] | None = None,
                 markup: bool = False) -> AddResult:
     """Add one article with its reference translations to ``store`` (one transaction).
@@ -154,7 +182,7 @@ def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: 
         return store.add_article_unchanged(existing)
     aligner = get_aligner(method, **(aligner_options or {}))
     ar, ref_articles = segment_inputs(ar_text, refs, key=key, markup=markup)
-    translator()(ar, list(refs))
+    translator()([ar], list(refs))
     stored = finish_article(ar, ref_articles, key=key, digest=digest, plan=plan, method=method,
                             aligner=aligner, aligner_options=aligner_options)
     return store.add_article(stored)

@@ -29,18 +29,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from translate.corpus.runner import (
-    BuildOptions,
-    Job,
-    Outcome,
-    engine_batch_translator,
-    translate_and_finish,
-)
+from translate.corpus.ingest import engine_translator
+from translate.corpus.stages import ArticleJob, BuildOptions, Outcome, translate_and_finish
 from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError
 
 MAX_RESTARTS = 3  # bounded: a model that crashes every time must fail the run, not loop
 MAX_TASK_RETRIES = 3
-_MANIFEST_FIELDS = ("key", "digest", "ar", "en", "ru", "markup")
 
 
 def import_ray() -> Any:
@@ -74,9 +68,9 @@ def ensure_ray(address: str | None) -> bool:
 # --- the stages (run on the workers) ---------------------------------------------------------
 
 
-def _jobs(batch: Any) -> list[Job]:
+def _jobs(batch: Any) -> list[ArticleJob]:
     rows = batch.to_pylist()
-    return [Job(r["key"], r["digest"], r["ar"],
+    return [ArticleJob(r["key"], r["digest"], r["ar"],
                 {lang: r[lang] for lang in ("en", "ru") if r[lang] is not None},
                 bool(r["markup"])) for r in rows]
 
@@ -91,7 +85,7 @@ def _table(rows: list[dict[str, Any]]) -> Any:
 
 def segment_batch(batch: Any) -> Any:
     """Stateless: reject articles whose pages have no sentences before a model sees them
-    (the actor segments again: segmenting is cheap, and a ``Job`` pickles smaller than an
+    (the actor segments again: segmenting is cheap, and an ``ArticleJob`` pickles smaller than an
     ``Article``)."""
     from translate.corpus.ingest import segment_inputs
 
@@ -114,7 +108,7 @@ class TranslateAlign:
         from translate.align import get_aligner
 
         self.options = options
-        factory = options.translator or engine_batch_translator(options.plan)
+        factory = options.translator or engine_translator(options.plan)
         self.mt = factory()
         self.aligner = get_aligner(options.method, **(options.aligner_options or {}))
 
@@ -139,7 +133,7 @@ class TranslateAlign:
 # --- the driver --------------------------------------------------------------------------------
 
 
-def _write_manifest(jobs: Iterable[Job], directory: Path, per_file: int) -> list[str]:
+def _write_manifest(jobs: Iterable[ArticleJob], directory: Path, per_file: int) -> list[str]:
     """One JSONL file per batch of articles: Ray reads one block per file, so the batches
     spread over the actors (one big file would be one block, one actor). Streamed: the
     driver never holds more than one article's text."""
@@ -169,7 +163,7 @@ def _quiet_ray_data(ray: Any) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def run_ray(jobs: Iterable[Job], options: BuildOptions, take: Callable[[Outcome], None], *,
+def run_ray(jobs: Iterable[ArticleJob], options: BuildOptions, take: Callable[[Outcome], None], *,
             started: Callable[[], object] | None = None) -> None:
     """Run ``jobs`` through the pipeline; ``take`` gets each finished article on the driver;
     ``started`` is called once every input is read and hashed (the skipped ones are known)."""

@@ -1,6 +1,6 @@
 """``corpus build``: many articles through segment → translate → align → score, checkpointed.
 
-Two engines run the same stages (``translate.corpus.ingest``) and hand each finished article
+Two engines run the same stages (``translate.corpus.stages``) and hand each finished article
 to a sink:
 
 - ``local``: one process, article after article; models load once, on the first new article.
@@ -22,60 +22,22 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import resource
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from translate.article import Article
 from translate.corpus.discover import ArticleSpec, read_spec
-from translate.corpus.ingest import article_hash, finish_article, segment_inputs
+from translate.corpus.ingest import Translator, article_hash, article_plan, engine_translator
+from translate.corpus.stages import ArticleJob, BuildOptions, Outcome, translate_and_finish
 from translate.corpus.store import CorpusStore, StoredArticle
 from translate.errors import TarjamaError, UsageError
 
-#: Translates a batch of articles into ``langs`` (fills ``sentence.translations``); returns
-#: token counts {"src_tokens", "out_tokens"} when it knows them.
-BatchMt = Callable[[list[Article], list[str]], "dict[str, int] | None"]
-BatchMtFactory = Callable[[], BatchMt]
-ENGINES = ("local", "ray")
+if TYPE_CHECKING:
+    from translate.align.base import Aligner
 
-
-@dataclass
-class BuildOptions:
-    plan: Any  # translate.pipeline.Plan: models for every reference language
-    method: str = "auto"
-    aligner_options: dict[str, Any] | None = None
-    translator: BatchMtFactory | None = None  # default: the plan's engines
-    workers: int = 1  # ray: actors in the translation pool
-    threads: int = 1  # ray: CPU threads (and CPUs reserved) per actor
-    gpus: float = 0.0  # ray: GPUs per actor (0: CPU only)
-    batch_articles: int = 4  # ray: articles translated together by one actor call
-    ray_address: str | None = None  # None: a local Ray instance (or the one already running)
-    work_dir: Path | None = None  # ray: where the run's input manifest goes
-
-
-@dataclass
-class Job:
-    """An article read and hashed, not yet processed."""
-
-    key: str
-    digest: str
-    ar: str
-    refs: dict[str, str]
-    markup: bool
-
-
-@dataclass
-class Outcome:
-    """One processed article: stored, or why not; with what the worker measured."""
-
-    key: str
-    digest: str
-    stored: StoredArticle | None = None
-    error: str | None = None
-    stats: dict[str, Any] = field(default_factory=dict)
+BUILD_ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -123,6 +85,20 @@ class BuildReport:
 # --- sinks ---------------------------------------------------------------------------------
 
 
+class Sink(Protocol):
+    """Where finished articles go; idempotent by content hash, so a rerun adds nothing twice."""
+
+    def done(self, digest: str) -> bool:
+        """Whether an article with this content hash is already there (it is skipped)."""
+        ...
+
+    def add(self, art: StoredArticle) -> str:
+        """Store one article: "added", "new-version" or "unchanged"."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class DbSink:
     """Each article one SQLite transaction (idempotent by content hash)."""
 
@@ -162,86 +138,8 @@ class ParquetSink:
         self.writer.close()
 
 
-# --- the stages shared by both engines -----------------------------------------------------
-
-
-def article_plan(plan: Any, langs: list[str]) -> Any:
-    """The plan restricted to an article's reference languages (its hash names only those)."""
-    missing = [lang for lang in langs if ("ar", lang) not in plan.models]
-    if missing:
-        raise UsageError(f"no model for ar→{missing[0]}; pass --model {missing[0]}=ID")
-    return dataclasses.replace(plan, targets=langs, via=None,
-                               models={k: v for k, v in plan.models.items() if k[1] in langs})
-
-
-def engine_batch_translator(plan: Any) -> BatchMtFactory:
-    """The default translator: the plan's engines, loaded once per process."""
-
-    def factory() -> BatchMt:
-        from translate.pipeline import load_engines, translate_articles
-
-        engines = load_engines(plan)
-
-        def mt(articles: list[Article], langs: list[str]) -> dict[str, int]:
-            before = sum(e.stats.output_tokens for e in engines.values())
-            src = sum(e.count_tokens(u) for a in articles for s in a.sentences()
-                      for u in s.units() for (_, t), e in engines.items() if t in langs)
-            sub = article_plan(plan, langs)
-            # checks on: the QA flags of the MT are stored with each pair's scores
-            translate_articles(articles, sub, {k: engines[k] for k in sub.models})
-            after = sum(e.stats.output_tokens for e in engines.values())
-            return {"src_tokens": src, "out_tokens": after - before}
-
-        return mt
-
-    return factory
-
-
-def translate_and_finish(jobs: list[Job], mt: BatchMt, options: BuildOptions,
-                         aligner: Any) -> list[Outcome]:
-    """Segment, translate (articles with the same reference languages together), align and
-    score; an article that fails is reported, never taking the others down."""
-    started, cpu0 = time.perf_counter(), time.process_time()
-    outcomes: dict[str, Outcome] = {}
-    ready: dict[tuple[str, ...], list[tuple[Job, Article, dict[str, Article]]]] = {}
-    for job in jobs:
-        try:
-            ar, refs = segment_inputs(job.ar, job.refs, key=job.key, markup=job.markup)
-        except TarjamaError as e:
-            outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
-            continue
-        ready.setdefault(tuple(job.refs), []).append((job, ar, refs))
-    tokens = {"src_tokens": 0, "out_tokens": 0}
-    for langs, group in ready.items():
-        try:
-            counts = mt([ar for _, ar, _ in group], list(langs)) or {}
-        except TarjamaError as e:
-            for job, _, _ in group:
-                outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
-            continue
-        for k in tokens:
-            tokens[k] += int(counts.get(k, 0))
-        for job, ar, refs in group:
-            try:
-                stored = finish_article(
-                    ar, refs, key=job.key, digest=job.digest,
-                    plan=article_plan(options.plan, list(langs)), method=options.method,
-                    aligner=aligner, aligner_options=options.aligner_options)
-                outcomes[job.digest] = Outcome(job.key, job.digest, stored=stored)
-            except TarjamaError as e:
-                outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
-    stats = {"pid": os.getpid(), "articles": len(jobs),
-             "cpu_seconds": time.process_time() - cpu0,
-             "wall_seconds": time.perf_counter() - started,
-             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **tokens}
-    result = [outcomes[j.digest] for j in jobs]
-    if result:
-        result[0].stats = stats  # the batch's measurements ride on its first article
-    return result
-
-
-def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Any,
-              report: BuildReport) -> Iterator[Job]:
+def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
+              report: BuildReport) -> Iterator[ArticleJob]:
     """Read and hash each article; skip those the sink holds; report unreadable ones."""
     for spec in specs:
         try:
@@ -255,17 +153,17 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Any,
         if sink.done(digest):
             report.skipped += 1
             continue
-        yield Job(spec.key, digest, texts.ar, texts.refs, texts.markup)
+        yield ArticleJob(spec.key, digest, texts.ar, texts.refs, texts.markup)
 
 
 # --- the build -----------------------------------------------------------------------------
 
 
-def build(specs: list[ArticleSpec], sink: Any, options: BuildOptions, *, engine: str = "local",
+def build(specs: list[ArticleSpec], sink: Sink, options: BuildOptions, *, engine: str = "local",
           progress: Callable[[BuildStatus], None] | None = None) -> BuildReport:
     """Process every article of ``specs`` not yet in ``sink``; see the module docstring."""
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if engine not in BUILD_ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(BUILD_ENGINES)}")
     report = BuildReport(engine, len(specs))
     started = time.perf_counter()
 
@@ -311,18 +209,18 @@ def build(specs: list[ArticleSpec], sink: Any, options: BuildOptions, *, engine:
     return report
 
 
-def _run_local(jobs: Iterator[Job], options: BuildOptions, take: Callable[[Outcome], None],
+def _run_local(jobs: Iterator[ArticleJob], options: BuildOptions, take: Callable[[Outcome], None],
                tick: Callable[[], None] | None) -> None:
     from translate.align import get_aligner
 
-    factory = options.translator or engine_batch_translator(options.plan)
-    mt: BatchMt | None = None
-    aligner = None
+    factory = options.translator or engine_translator(options.plan)
+    loaded: tuple[Translator, Aligner] | None = None  # the models, the encoder
     for job in jobs:
         if tick:
             tick()
-        if mt is None:  # nothing loads when every article is already stored
-            mt = factory()
-            aligner = get_aligner(options.method, **(options.aligner_options or {}))
+        if loaded is None:  # nothing loads when every article is already stored
+            loaded = (factory(),
+                      get_aligner(options.method, **(options.aligner_options or {})))
+        mt, aligner = loaded
         for outcome in translate_and_finish([job], mt, options, aligner):
             take(outcome)

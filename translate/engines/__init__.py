@@ -6,13 +6,15 @@ when asked for, so listing backends or printing --help does not import torch or 
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from translate.errors import MissingExtraError, UsageError
+from translate.registry import load
 
 if TYPE_CHECKING:
-    from translate.engines.base import DecodeOptions, Engine
+    from translate.engines.base import Engine
+    from translate.values import BackendOptions, DecodeOptions
 
 BACKENDS: dict[str, str] = {
     "transformers": "translate.engines.hf:TransformersEngine",
@@ -24,9 +26,8 @@ BACKEND_CHOICES = ("auto", *BACKENDS)
 def backend_class(name: str) -> type[Engine]:
     if name not in BACKENDS:
         raise UsageError(f"unknown backend {name!r}; choose from {', '.join(BACKEND_CHOICES)}")
-    module, _, cls = BACKENDS[name].partition(":")
     try:
-        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+        return load(BACKENDS[name])  # type: ignore[no-any-return]
     except ModuleNotFoundError as e:
         if e.name == "ctranslate2":
             raise MissingExtraError("ctranslate2", "ct2") from None
@@ -43,11 +44,20 @@ def choose_backend(requested: str, spec: str) -> str:
 
 
 def load_engine(spec: str, src_lang: str, tgt_lang: str, *, backend: str = "auto",
-                options: DecodeOptions | None = None) -> Engine:
-    """Resolve ``spec`` (hub id or directory) and load it with the chosen backend."""
+                options: DecodeOptions | None = None,
+                backend_options: Mapping[str, BackendOptions] | None = None) -> Engine:
+    """Resolve ``spec`` (hub id or directory) and load it with the chosen backend.
+
+    ``backend_options`` maps a backend name to its own options (``{"ctranslate2":
+    Ct2Options(...)}``); the chosen backend gets its entry, the others are not used.
+    """
     from translate.models.store import resolve
 
     name = choose_backend(backend, spec)
     cls = backend_class(name)
     ref = resolve(spec)
-    return cls(ref, src_lang, tgt_lang, options)
+    if name == "transformers" and ref.is_ct2:
+        raise UsageError(f"{ref.path} is a CTranslate2 model: use --backend ctranslate2 (or "
+                         "auto), or give the original Marian directory to --backend "
+                         "transformers")
+    return cls(ref, src_lang, tgt_lang, options, (backend_options or {}).get(name))

@@ -7,8 +7,13 @@ again, batches are formed by length (sorted, so padding is small) and results ar
 input order, progress is reported, and a batch that fails is retried item by item so one bad
 segment cannot take the others down.
 
-The model itself is loaded on first need (``load()``), not in the constructor: counting tokens
-only needs the SentencePiece model, and a rerun served from the cache never pays for the weights.
+What depends on the model's family (its tokenizer, language codes, input limit, files) is the
+model adapter's (translate.models.adapters), chosen from the model's config; a backend knows
+how to run a model, not which family it is.
+
+The model itself is loaded on first need (``load()``), not in the constructor, and so is the
+tokenizer: counting tokens only needs the tokenizer, and a rerun served from the cache never pays
+for the weights.
 """
 
 from __future__ import annotations
@@ -17,60 +22,26 @@ import copy
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from translate.errors import RuntimeFailure
+from translate.errors import RuntimeFailure, UsageError
+from translate.models.adapters import adapter_for
 from translate.models.store import ModelRef
+from translate.values import (
+    BackendOptions,
+    DecodeOptions,
+    Hypothesis,
+    ProgressFn,
+    join_hypotheses,
+)
 
 if TYPE_CHECKING:
     from translate.cache import TranslationCache
+    from translate.models.adapters.base import Tokenizer
 
-ProgressFn = Callable[[int, int], None]
 _LOAD_LOCK = threading.RLock()
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    """Decoding and batching options shared by every backend (part of the cache key)."""
-
-    beam: int = 4
-    batch_size: int = 16  # sentences per batch at most
-    batch_tokens: int = 0  # source tokens per batch at most (padded); 0 = no token budget
-    max_input_length: int = 400  # longer inputs are chunked, never truncated
-    max_decoding_length: int = 512  # hard cap on output tokens; a hit is flagged
-    min_decoding_length: int = 0  # benchmarks force equal output lengths across engines
-    no_repeat_ngram_size: int = 0
-    repetition_penalty: float = 1.0
-    threads: int = 0  # 0 = the library's default (ctranslate2: intra_threads per translator)
-    inter_threads: int = 1  # ctranslate2: batches decoded in parallel by one translator
-    device: str = "auto"  # auto | cpu | cuda
-    compute_type: str = "auto"  # ctranslate2: int8 on CPU, int8_float16 on GPU
-    use_vmap: bool = False  # ctranslate2: restrict the output layer to the model's vmap.txt
-
-    def decoding_key(self) -> dict[str, Any]:
-        """The options that change what is produced (not how fast): for the cache key."""
-        keep = ("beam", "max_input_length", "max_decoding_length", "min_decoding_length",
-                "no_repeat_ngram_size", "repetition_penalty", "use_vmap")
-        return {k: v for k, v in asdict(self).items() if k in keep}
-
-    def max_new_tokens(self, source_tokens: int) -> int:
-        # Output length follows input length; opus-mt ar→ru rarely exceeds 2x in tokens, so
-        # 2x + 16 leaves room while keeping a looping hypothesis from running to 512.
-        return max(self.min_decoding_length,
-                   min(self.max_decoding_length, 2 * source_tokens + 16))
-
-
-@dataclass
-class Hypothesis:
-    """One input's translation with what the decoder knows about it."""
-
-    text: str
-    hit_limit: bool = False  # stopped at the decoding limit: possibly incomplete
-    tokens: int = 0  # output tokens (for speed reports)
-    error: str | None = None  # set when this input could not be translated at all
 
 
 @dataclass
@@ -91,18 +62,28 @@ class Engine(ABC):
     # Whether decoding releases the GIL, so engines of different directions can run in threads
     # at the same time (CTranslate2 does; torch's generate loop mostly holds it).
     releases_gil: ClassVar[bool] = False
+    #: The options only this backend reads; others' are refused, not silently ignored.
+    options_type: ClassVar[type[BackendOptions]] = BackendOptions
 
     def __init__(self, ref: ModelRef, src_lang: str, tgt_lang: str,
-                 options: DecodeOptions | None = None) -> None:
+                 options: DecodeOptions | None = None,
+                 backend_options: BackendOptions | None = None) -> None:
         self.ref = ref
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.options = options or DecodeOptions()
+        if backend_options is None:
+            backend_options = self.options_type()
+        if not isinstance(backend_options, self.options_type):
+            raise TypeError(f"the {self.backend} backend takes {self.options_type.__name__}, "
+                            f"not {type(backend_options).__name__}")
+        self.backend_options = backend_options
+        self.adapter = adapter_for(ref.path)  # reads the config only; refuses unknown families
         self.stats = EngineStats()
         self.cache: TranslationCache | None = None  # set by the caller to reuse translations
         self._loaded = False
         self._fingerprint: str | None = None
-        self._sp = _load_spm(ref.path / "source.spm")
+        self._tokenizer: Tokenizer | None = None
 
     def load(self) -> Engine:
         """Load the model now (idempotent); ``translate`` calls it when it has work to do."""
@@ -127,6 +108,25 @@ class Engine(ABC):
         return twin
 
     @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory (a run served from the cache never loads them)."""
+        return self._loaded
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The model's tokenizer for this direction, loaded on first use (no weights needed)."""
+        if self._tokenizer is None:
+            self._tokenizer = self.adapter.tokenizer(self.src_lang, self.tgt_lang)
+        return self._tokenizer
+
+    @property
+    def max_input_length(self) -> int:
+        """The longest input sent to the model: the option, within what the model can read."""
+        limit = self.adapter.max_input_length()
+        return min(self.options.max_input_length, limit) if limit else \
+            self.options.max_input_length
+
+    @property
     def model_id(self) -> str:
         return self.ref.model_id
 
@@ -144,7 +144,13 @@ class Engine(ABC):
 
     def count_tokens(self, text: str) -> int:
         """Source subword tokens as the model sees them, end-of-sentence included."""
-        return len(self._sp.encode(text)) + 1
+        return self.tokenizer.count(text)
+
+    def decoding_key(self) -> dict[str, Any]:
+        """What changes the output besides the weights and the backend (cache key part): the
+        decoding options, the backend's own, and the direction for a multilingual model."""
+        return {**self.options.decoding_key(), **self.backend_options.decoding_key(),
+                **self.tokenizer.cache_key()}
 
     # -- the public contract -------------------------------------------------------------
     def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[str]:
@@ -160,7 +166,7 @@ class Engine(ABC):
         from translate.segment.chunk import chunk_text
 
         started = time.perf_counter()
-        limit = self.options.max_input_length
+        limit = self.max_input_length
         pieces_of: list[list[str]] = []
         for text in texts:
             stripped = text.strip()
@@ -178,16 +184,7 @@ class Engine(ABC):
             self.cache.put_many(self._cache_scope(),
                                 {u: h for u, h in fresh.items() if h.error is None})
         done.update(fresh)
-        out = []
-        for pieces in pieces_of:
-            parts = [done[p] for p in pieces]
-            errors = [h.error for h in parts if h.error]
-            out.append(Hypothesis(
-                text=" ".join(h.text for h in parts if h.text),
-                hit_limit=any(h.hit_limit for h in parts),
-                tokens=sum(h.tokens for h in parts),
-                error="; ".join(errors) if errors else None,
-            ))
+        out = [join_hypotheses([done[p] for p in pieces]) for pieces in pieces_of]
         self.stats.inputs += len(texts)
         self.stats.units += len(todo)
         self.stats.cache_hits += len(unique) - len(todo)
@@ -219,7 +216,7 @@ class Engine(ABC):
     def _cache_scope(self) -> tuple[str, str, dict[str, Any]]:
         if self._fingerprint is None:  # hashing the weights once per engine is enough
             self._fingerprint = self.ref.fingerprint()
-        return (self._fingerprint, self.cache_identity(), self.options.decoding_key())
+        return (self._fingerprint, self.cache_identity(), self.decoding_key())
 
     def _cached(self, texts: list[str]) -> dict[str, Hypothesis]:
         if self.cache is None or not texts:
@@ -272,21 +269,24 @@ class Engine(ABC):
     # -- backend hooks ---------------------------------------------------------------------
     @abstractmethod
     def _load(self) -> None:
-        """Load the model (called once, from the constructor)."""
+        """Load the model (called once, by ``load()``, when there is work for it)."""
 
     @abstractmethod
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
         """Translate one batch of non-empty inputs that fit the model; return in order."""
 
 
+def choose_device(requested: str, cuda_devices: int, library: str) -> str:
+    """``--device`` checked against what the backend's library sees: auto picks CUDA when
+    there is a device, and asking for one that is not there is a usage error, not a crash."""
+    if requested == "auto":
+        return "cuda" if cuda_devices else "cpu"
+    if requested == "cuda" and not cuda_devices:
+        raise UsageError(f"--device cuda: {library} sees no CUDA device")
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
+    return requested
+
+
 def _failed(e: Exception) -> Hypothesis:
     return Hypothesis(text="", error=f"{type(e).__name__}: {e}"[:300])
-
-
-def _load_spm(path: Path) -> Any:
-    import sentencepiece
-
-    sp = sentencepiece.SentencePieceProcessor()
-    if not sp.Load(str(path)):  # pragma: no cover - Load raises on failure in practice
-        raise RuntimeFailure(f"cannot load {path}")
-    return sp

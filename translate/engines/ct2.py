@@ -1,35 +1,35 @@
-"""The CTranslate2 backend: the same Marian weights, converted (int8 by default), decoded in C++.
+"""The CTranslate2 backend: the same weights, converted (int8 by default), decoded in C++.
 
-Tokenising mirrors MarianTokenizer exactly, so both backends read the same input ids: an
-optional leading ``>>xx<<`` language code is kept as one token, the rest is split by the
-model's ``source.spm`` and ``</s>`` is appended. Output pieces are joined with
-``target.spm``; special tokens are dropped as ``batch_decode(skip_special_tokens=True)`` drops
-them. A Marian directory is converted on first use (once, into the model store, keyed by the
-weights' fingerprint); a directory that is already a conversion is used as is.
+CTranslate2 works on tokens as strings: the model's family adapter (translate.models.adapters)
+tokenises the source and detokenises the output, exactly as the family's transformers
+tokenizer does, so both backends read the same input ids. A model directory is converted on
+first use (once, into the model store, keyed by the weights' fingerprint); a directory that is
+already a conversion is used as is.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis, _load_spm
+from translate.engines.base import Engine, choose_device
 from translate.errors import UsageError
+from translate.models.adapters.base import damaged_model
+from translate.values import BackendOptions, Hypothesis
 
-EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
-SPACE = "\u2581"
 
+@dataclass(frozen=True)
+class Ct2Options(BackendOptions):
+    """What only the CTranslate2 backend reads."""
 
-def ct2_device(requested: str) -> str:
-    import ctranslate2
+    inter_threads: int = 1  # batches decoded in parallel by one translator
+    compute_type: str = "auto"  # int8 on CPU, int8_float16 on GPU
+    use_vmap: bool = False  # restrict the output layer to the model's vmap.txt
 
-    gpus = ctranslate2.get_cuda_device_count()
-    if requested == "auto":
-        return "cuda" if gpus else "cpu"
-    if requested == "cuda" and not gpus:
-        raise UsageError("--device cuda: CTranslate2 sees no CUDA device")
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
-    return requested
+    def decoding_key(self) -> dict[str, Any]:
+        # A vocabulary map can change the output; threads and the weight type's speed cannot
+        # (the weight type is in the backend identity: CTranslate2Engine.cache_identity).
+        return {"use_vmap": self.use_vmap}
 
 
 def default_compute_type(device: str) -> str:
@@ -41,6 +41,8 @@ def default_compute_type(device: str) -> str:
 class CTranslate2Engine(Engine):
     backend = "ctranslate2"
     releases_gil = True
+    options_type = Ct2Options
+    backend_options: Ct2Options
 
     def cache_identity(self) -> str:
         # int8 and float32 decode to (slightly) different outputs: they must not share entries.
@@ -48,18 +50,22 @@ class CTranslate2Engine(Engine):
 
     def describe(self) -> dict[str, Any]:
         out = super().describe()
-        out.update(compute_type=self._compute_type(), inter_threads=self.options.inter_threads,
-                   intra_threads=self.options.threads, use_vmap=self.options.use_vmap)
+        ct2 = self.backend_options
+        out.update(compute_type=self._compute_type(), inter_threads=ct2.inter_threads,
+                   intra_threads=self.options.threads, use_vmap=ct2.use_vmap)
         return out
 
     def _compute_type(self) -> str:
-        if self.options.compute_type != "auto":
-            return self.options.compute_type
+        if self.backend_options.compute_type != "auto":
+            return self.backend_options.compute_type
         return default_compute_type(self._device())
 
     def _device(self) -> str:
         if not hasattr(self, "device"):
-            self.device = ct2_device(self.options.device)
+            import ctranslate2
+
+            self.device = choose_device(self.options.device,
+                                        ctranslate2.get_cuda_device_count(), "CTranslate2")
         return self.device
 
     def _load(self) -> None:
@@ -68,7 +74,7 @@ class CTranslate2Engine(Engine):
         from translate.models.convert import ensure_converted
 
         self.model_dir = ensure_converted(self.ref)
-        if self.options.use_vmap and not (self.model_dir / "vmap.txt").is_file():
+        if self.backend_options.use_vmap and not (self.model_dir / "vmap.txt").is_file():
             raise UsageError(f"--vmap: {self.model_dir} has no vmap.txt "
                              "(convert with `tarjama models convert ... --vmap FILE`)")
         try:
@@ -76,23 +82,17 @@ class CTranslate2Engine(Engine):
                 str(self.model_dir),
                 device=self._device(),
                 compute_type=self._compute_type(),
-                inter_threads=max(1, self.options.inter_threads),
+                inter_threads=max(1, self.backend_options.inter_threads),
                 intra_threads=self.options.threads,
             )
         except ValueError as e:  # e.g. a compute type this CPU or GPU cannot run
             raise UsageError(f"CTranslate2 cannot load {self.model_dir}: {e}") from None
-        self._target_sp = _load_spm(self.model_dir / "target.spm")
+        except RuntimeError as e:  # a truncated or damaged model.bin
+            raise damaged_model(self.model_dir, e) from None
 
     def encode(self, text: str) -> list[str]:
-        """Source tokens exactly as MarianTokenizer produces them, ``</s>`` included."""
-        code: list[str] = []
-        if text.startswith(">>") and (end := text.find("<<")) != -1:
-            code, text = [text[:end + 2]], text[end + 2:]
-        return [*code, *self._sp.encode(text, out_type=str), EOS]
-
-    def decode(self, pieces: list[str]) -> str:
-        kept = [p for p in pieces if p not in (EOS, UNK, PAD)]
-        return self._target_sp.decode_pieces(kept).replace(SPACE, " ").strip()
+        """Source tokens exactly as the family's transformers tokenizer produces them."""
+        return self.tokenizer.encode(text)
 
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
         tokens = [self.encode(t) for t in batch]
@@ -100,8 +100,10 @@ class CTranslate2Engine(Engine):
         # batch), so the two backends stop at the same place and agree on hit_limit.
         limit = self.options.max_new_tokens(max(len(t) for t in tokens))
         opts = self.options
+        prefix = self.tokenizer.target_prefix
         results = self.translator.translate_batch(
             tokens,
+            target_prefix=[prefix] * len(tokens) if prefix else None,
             beam_size=opts.beam,
             # Inputs are chunked to fit before they get here; 0 = never truncate.
             max_input_length=0,
@@ -111,16 +113,16 @@ class CTranslate2Engine(Engine):
             return_end_token=True,
             no_repeat_ngram_size=opts.no_repeat_ngram_size,
             repetition_penalty=opts.repetition_penalty,
-            use_vmap=opts.use_vmap,
+            use_vmap=self.backend_options.use_vmap,
             max_batch_size=opts.batch_tokens,
             batch_type="tokens" if opts.batch_tokens else "examples",
         )
         hyps = []
         for r in results:
             pieces = list(r.hypotheses[0])
-            ended = bool(pieces) and pieces[-1] == EOS
+            ended = bool(pieces) and pieces[-1] == self.tokenizer.end_token
             if ended:
                 pieces.pop()
-            hyps.append(Hypothesis(text=self.decode(pieces), hit_limit=not ended,
+            hyps.append(Hypothesis(text=self.tokenizer.decode(pieces), hit_limit=not ended,
                                    tokens=len(pieces)))
         return hyps

@@ -1,7 +1,8 @@
-"""The transformers backend: MarianMTModel.generate with beam search, as the docs show it.
+"""The transformers backend: the model's ``generate`` with beam search, as the docs show it.
 
-Loading is safe: the Marian classes are named explicitly (no Auto* with remote code), and
-safetensors weights are preferred when the directory has them.
+Loading is safe: the family's classes are named explicitly by its adapter (MarianMTModel for
+Marian; no Auto* with remote code), and safetensors weights are preferred when the directory
+has them.
 """
 
 from __future__ import annotations
@@ -9,20 +10,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from translate.engines.base import Engine, Hypothesis
-from translate.errors import UsageError
-
-
-def pick_device(requested: str) -> str:
-    import torch
-
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no CUDA device is available to torch")
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
-    return requested
+from translate.engines.base import Engine, choose_device
+from translate.models.adapters.base import damaged_model
+from translate.values import Hypothesis
 
 
 class TransformersEngine(Engine):
@@ -30,7 +20,6 @@ class TransformersEngine(Engine):
 
     def _load(self) -> None:
         import torch
-        from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
 
         # Library code does not print: transformers' "Loading weights" bar and its advice go
@@ -40,25 +29,33 @@ class TransformersEngine(Engine):
 
         if self.options.threads:
             torch.set_num_threads(self.options.threads)
-        self.device = pick_device(self.options.device)
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        self.device = choose_device(self.options.device, gpus, "torch")
         path = self.ref.path
+        tokenizer_class, model_class = self.adapter.transformers_classes()
         with warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
             warnings.simplefilter("ignore")
-            self.tokenizer: Any = MarianTokenizer.from_pretrained(str(path))
-            self.model: Any = MarianMTModel.from_pretrained(
-                str(path),
-                use_safetensors=(path / "model.safetensors").is_file(),
-                trust_remote_code=False,
-            )
+            try:
+                self.hf_tokenizer: Any = tokenizer_class.from_pretrained(str(path))
+                self.model: Any = model_class.from_pretrained(
+                    str(path),
+                    use_safetensors=(path / "model.safetensors").is_file(),
+                    trust_remote_code=False,
+                )
+            except MemoryError:
+                raise
+            except Exception as e:  # safetensors, torch and OSError all mean "damaged files"
+                raise damaged_model(path, e) from None
         self.model.to(self.device).eval()
-        self._eos = self.tokenizer.eos_token_id
-        self._pad = self.tokenizer.pad_token_id
+        self._eos = self.hf_tokenizer.eos_token_id
+        self._pad = self.hf_tokenizer.pad_token_id
 
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
         import torch
 
-        enc = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=False)
+        texts = [self.tokenizer.source_text(t) for t in batch]
+        enc = self.hf_tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
         enc = {k: v.to(self.device) for k, v in enc.items()}
         src_len = int(enc["attention_mask"].sum(dim=1).max())
         limit = self.options.max_new_tokens(src_len)
@@ -71,6 +68,7 @@ class TransformersEngine(Engine):
             # the output equals CTranslate2's, which never forces an end token.
             "forced_eos_token_id": None,
         }
+        kwargs.update(self.adapter.generate_kwargs(self.hf_tokenizer, self.tokenizer))
         if self.options.min_decoding_length:
             kwargs["min_new_tokens"] = self.options.min_decoding_length
         if self.options.no_repeat_ngram_size:
@@ -79,9 +77,9 @@ class TransformersEngine(Engine):
             kwargs["repetition_penalty"] = self.options.repetition_penalty
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-        texts = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        outputs = self.hf_tokenizer.batch_decode(out, skip_special_tokens=True)
         hyps = []
-        for row, text in zip(out.tolist(), texts, strict=True):
+        for row, text in zip(out.tolist(), outputs, strict=True):
             body = row[1:]  # drop the decoder start token
             ended = self._eos in body
             n = body.index(self._eos) if ended else len([t for t in body if t != self._pad])

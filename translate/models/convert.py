@@ -1,10 +1,11 @@
-"""Convert a Marian (opus-mt) model to CTranslate2, into the model store or a chosen directory.
+"""Convert a model to CTranslate2, into the model store or a chosen directory.
 
 The conversion is written to a temporary directory beside the target and renamed into place, so
-an interrupted run never leaves a half-converted model under the final name. The SentencePiece
-models travel with it (CTranslate2 works on pieces; tokenising is ours), and a ``tarjama.json``
-records where it came from, including the source's fingerprint: a fixture retrained in place
-gets a new fingerprint, so ``--backend auto`` converts it again instead of reusing stale weights.
+an interrupted run never leaves a half-converted model under the final name. The tokenizer
+files travel with it (CTranslate2 works on tokens; tokenising is the family adapter's, see
+translate.models.adapters), and a ``tarjama.json`` records where it came from: the family, and
+the source's fingerprint, so a fixture retrained in place gets a new fingerprint and
+``--backend auto`` converts it again instead of reusing stale weights.
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
-from translate.fsio import atomic_dir
+from translate.fsio import atomic_dir, check_output_dir
+from translate.models.adapters import META, adapter_for, config_copy_name
 from translate.models.store import ModelRef, resolve, store_dir, store_path
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_float32", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
-# Beside model.bin: what tokenising needs, and the Marian metadata a reader may want. The
-# Marian config.json is kept as marian_config.json: CTranslate2 writes its own config.json.
-COPY_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json",
-              "generation_config.json", "special_tokens_map.json", "README.md")
-META = "tarjama.json"
 
 
 def conversion_dir(ref: ModelRef, quantization: str = "int8") -> Path:
@@ -80,6 +77,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
                 vmap: Path | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization!r}: choose from {', '.join(QUANTIZATIONS)}")
+    check_output_dir(target)  # not a file, and writable: before the converter runs
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force to convert again")
     if vmap is not None and not Path(vmap).is_file():
@@ -90,10 +88,12 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
     except ModuleNotFoundError:
         raise MissingExtraError("ctranslate2", "ct2") from None
 
+    adapter = adapter_for(ref.path)
     with atomic_dir(target, "convert") as tmp:
         converter = TransformersConverter(
             str(ref.path),
-            copy_files=[f for f in COPY_FILES if (ref.path / f).is_file()],
+            # Beside model.bin: what tokenising needs, and the metadata a reader may want.
+            copy_files=[f for f in adapter.copy_files if (ref.path / f).is_file()],
             trust_remote_code=False,
         )
         try:
@@ -104,16 +104,19 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
         except Exception as e:  # the converter raises bare ValueError/KeyError/OSError
             raise RuntimeFailure(f"converting {ref.spec} to CTranslate2 failed: "
                                  f"{type(e).__name__}: {e}") from None
-        shutil.copy2(ref.path / "config.json", tmp / "marian_config.json")
-        _write_meta(tmp, ref, quantization, vmap)
+        # CTranslate2 writes a config.json of its own: the family's is kept under another name.
+        shutil.copy2(ref.path / "config.json", tmp / config_copy_name(adapter.model_type))
+        _write_meta(tmp, ref, adapter.model_type, quantization, vmap)
     return target
 
 
-def _write_meta(d: Path, ref: ModelRef, quantization: str, vmap: Path | None) -> None:
+def _write_meta(d: Path, ref: ModelRef, model_type: str, quantization: str,
+                vmap: Path | None) -> None:
     import ctranslate2
 
     meta = {
         "model_id": ref.model_id,
+        "model_type": model_type,
         "source": ref.spec if _is_hub_id(ref.spec) else str(ref.path),
         "source_fingerprint": ref.fingerprint(),
         "quantization": quantization,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 SPACE = "\u2581"  # "▁", SentencePiece's word-boundary mark
@@ -90,14 +90,6 @@ def shared_vocab(
                 order.append(filler)
     order.append(PAD)
     return {p: i for i, p in enumerate(order)}
-
-
-def encode_pieces(model: bytes, texts: Iterable[str]) -> list[list[str]]:
-    """Pieces of each text under a serialized model, as fed to CTranslate2 (without </s>)."""
-    import sentencepiece as spm
-
-    sp = spm.SentencePieceProcessor(model_proto=model)
-    return [sp.encode(t, out_type=str) for t in texts]
 
 
 # Letters for synthetic text, so a shape model's SentencePiece models see each script.

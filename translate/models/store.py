@@ -1,7 +1,7 @@
 """Where models come from: a local directory, the tarjama model store, or the Hugging Face hub.
 
 Resolution order for a spec (what the user passed to ``--model``):
-1. an existing directory: used as is (validated for the opus-mt layout);
+1. an existing directory: used as is (validated for its family's layout);
 2. a hub id (``Helsinki-NLP/opus-mt-ar-en``) already in the tarjama store (``tarjama models
    pull`` / ``convert`` put it there);
 3. the Hugging Face cache / hub via ``huggingface_hub.snapshot_download``, which honours
@@ -25,15 +25,11 @@ DEFAULT_MODELS: dict[tuple[str, str], str] = {
     ("en", "ru"): "Helsinki-NLP/opus-mt-en-ru",  # the second leg of the ar→en→ru pivot
 }
 
-# Files a Marian (opus-mt) directory must hold to be loaded by the transformers backend.
-MARIAN_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-# Only what translation needs: never the TF/Flax/rust copies that opus-mt repos also carry.
-HUB_PATTERNS = [
-    "config.json", "generation_config.json", "tokenizer_config.json", "vocab.json",
-    "source.spm", "target.spm", "special_tokens_map.json", "model.safetensors",
-    "pytorch_model.bin", "README.md",
-]
+def hub_patterns() -> list[str]:
+    """What to download: what translation needs, never the TF/Flax/rust copies hub repos carry."""
+    from translate.models.adapters import hub_files
+
+    return hub_files()
 
 
 def store_dir() -> Path:
@@ -46,7 +42,7 @@ def store_dir() -> Path:
 
 
 def store_path(model_id: str, kind: str = "hf") -> Path:
-    """Directory of a model in the store; ``kind`` is "hf" (Marian) or "ct2-int8" etc."""
+    """Directory of a model in the store; ``kind``: "hf" (transformers layout), "ct2-int8"..."""
     return store_dir() / model_id.replace("/", "--") / kind
 
 
@@ -114,14 +110,26 @@ def _file_digest(path: Path) -> str:
     return digest
 
 
-def validate_marian_dir(path: Path, spec: str) -> None:
-    """A directory that is not a usable model gets a clear error, not a stack trace."""
-    if (path / "model.bin").is_file():  # a CTranslate2 conversion
-        missing = [f for f in ("source.spm", "target.spm") if not (path / f).is_file()]
-    else:
-        missing = [f for f in MARIAN_FILES if not (path / f).is_file()]
-        if not any((path / w).is_file() for w in WEIGHT_FILES):
-            missing.append(" or ".join(WEIGHT_FILES))
+# Files only a CTranslate2 conversion has (ours or ct2-transformers-converter's).
+CT2_MARKERS = ("shared_vocabulary.json", "source_vocabulary.json", "tarjama.json")
+
+
+def validate_model_dir(path: Path, spec: str) -> None:
+    """A directory that is not a usable model gets a clear error, not a stack trace.
+
+    Which files it needs is its family's (translate.models.adapters); an unsupported family is
+    refused here, before anything is loaded.
+    """
+    from translate.models.adapters import adapter_class, model_config
+
+    converted = (path / "model.bin").is_file()  # a CTranslate2 conversion
+    if not converted and any((path / f).is_file() for f in CT2_MARKERS):
+        raise UsageError(f"{path} is a CTranslate2 conversion without its model.bin (an "
+                         "interrupted copy?); convert the model again: tarjama models convert "
+                         "SOURCE --force")
+    model_type, _ = model_config(path)
+    adapter = adapter_class(model_type, path / "config.json")
+    missing = adapter.missing_files(path, converted=converted)
     if missing:
         raise UsageError(
             f"{path} is not a usable model directory for {spec!r}: missing {', '.join(missing)}"
@@ -137,7 +145,7 @@ def resolve(spec: str, *, download: bool = True) -> ModelRef:
     """Find the model named by ``spec`` on disk, downloading it from the hub when allowed."""
     path = Path(spec).expanduser()
     if path.is_dir():
-        validate_marian_dir(path, spec)
+        validate_model_dir(path, spec)
         return ModelRef(spec, path.resolve(), _model_id_of(path))
     if path.exists():
         raise UsageError(f"model {spec!r} is a file; pass the model's directory")
@@ -147,11 +155,11 @@ def resolve(spec: str, *, download: bool = True) -> ModelRef:
     stored = store_path(spec)
     looked.append(f"tarjama store {stored}")
     if stored.is_dir():
-        validate_marian_dir(stored, spec)
+        validate_model_dir(stored, spec)
         return ModelRef(spec, stored, spec)
     looked.append(f"Hugging Face cache {hf_cache_dir()}")
     snapshot = _hub_snapshot(spec, download=download, looked=looked)
-    validate_marian_dir(snapshot, spec)
+    validate_model_dir(snapshot, spec)
     return ModelRef(spec, snapshot, spec)
 
 
@@ -164,7 +172,7 @@ def _hub_snapshot(model_id: str, *, download: bool, looked: list[str]) -> Path:
         looked.append("the Hugging Face hub")
     try:
         return Path(
-            snapshot_download(model_id, allow_patterns=HUB_PATTERNS, local_files_only=offline)
+            snapshot_download(model_id, allow_patterns=hub_patterns(), local_files_only=offline)
         )
     except HFValidationError as e:
         raise ModelNotFoundError(model_id, looked, f"not a valid hub id: {e}") from None
@@ -200,7 +208,7 @@ def local_status(model_id: str) -> str:
     try:
         from huggingface_hub import snapshot_download
 
-        snapshot_download(model_id, allow_patterns=HUB_PATTERNS, local_files_only=True)
+        snapshot_download(model_id, allow_patterns=hub_patterns(), local_files_only=True)
         found.append("HF cache")
     except Exception:  # not cached: that is an answer, not an error
         pass
@@ -223,5 +231,5 @@ def pull(model_id: str, *, force: bool = False) -> Path:
         for f in snapshot.iterdir():
             if f.is_file():
                 shutil.copy2(f.resolve(), tmp / f.name)
-        validate_marian_dir(tmp, model_id)
+        validate_model_dir(tmp, model_id)
     return target

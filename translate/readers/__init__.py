@@ -44,9 +44,9 @@ class InputFormat(str, Enum):
     markdown = "markdown"
 
 
-FORMATS = tuple(f.value for f in InputFormat)
+INPUT_FORMATS = tuple(f.value for f in InputFormat)
 
-__all__ = ["FORMATS", "InputFormat", "SourceText", "parse_article", "read_article"]
+__all__ = ["INPUT_FORMATS", "InputFormat", "SourceText", "parse_article", "read_article"]
 
 
 @dataclass
@@ -88,8 +88,8 @@ def read_article(path: str | Path, *, encoding: str | None = None, fmt: str = "a
     from translate.fsio import read_bytes
 
     fmt = str(getattr(fmt, "value", fmt))  # an InputFormat member or its value
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown input format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {fmt!r}; choose from {', '.join(INPUT_FORMATS)}")
     data = read_bytes(path)
     name = "stdin" if str(path) == "-" else str(path)
     return parse_article(data, name=name, suffix="" if str(path) == "-" else Path(path).suffix,
@@ -100,8 +100,8 @@ def parse_article(data: bytes, *, name: str = "stdin", suffix: str = "",
                   encoding: str | None = None, fmt: str = "auto",
                   source_lang: str = "ar") -> SourceText:
     """``read_article`` on bytes already in memory; ``suffix`` (".html") helps guess the format."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown input format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {fmt!r}; choose from {', '.join(INPUT_FORMATS)}")
     if encoding is not None:
         from translate.readers.encoding import lookup
 
@@ -139,7 +139,7 @@ def parse_article(data: bytes, *, name: str = "stdin", suffix: str = "",
         from translate.readers.html import extract
 
         detect.check_not_empty(text, name)
-        text, notes["html"] = extract(text, source_lang=source_lang)
+        text, notes["html"] = extract(text, source_lang=source_lang, name=name)
         detect.check_not_empty(text, name, "no article text in the HTML")
     elif kind == "markdown":
         from translate.readers.markdown import normalise_markdown

@@ -7,10 +7,9 @@ keyed by ``"all"``. Block roles drive the structure (a heading stays a heading; 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
-from translate.errors import UsageError
+from translate.registry import lookup
 
 if TYPE_CHECKING:
     from translate.render.base import Renderer
@@ -24,7 +23,4 @@ RENDERERS: dict[str, str] = {
 
 
 def get_renderer(name: str) -> Renderer:
-    if name not in RENDERERS:
-        raise UsageError(f"unknown format {name!r}; choose from {', '.join(RENDERERS)}")
-    module, _, cls = RENDERERS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
+    return lookup(RENDERERS, name, "format")()  # type: ignore[no-any-return]

@@ -31,11 +31,14 @@ def segment_text(
     text: str,
     *,
     source: str = "-",
+    lang: str = "ar",
     count_tokens: Callable[[str], int] | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     markup: bool = False,
 ) -> Article:
     """Normalise, split and label ``text``; raise InputError when nothing is left to segment.
+
+    ``lang`` is the text's language (the article, or a reference translation of it).
 
     ``count_tokens`` is the model's tokenizer (end-of-sentence included); without one, the
     conservative ``estimate_tokens`` decides which sentences are cut into chunks of at most
@@ -74,5 +77,5 @@ def segment_text(
     notes["max_tokens"] = max_tokens
     notes["token_count"] = "estimate" if count_tokens is None else "tokenizer"
     notes["chunked_sentences"] = chunked
-    return Article(blocks=blocks, source=source, lang="ar", normalisation=norm.changes,
+    return Article(blocks=blocks, source=source, lang=lang, normalisation=norm.changes,
                    notes=notes)

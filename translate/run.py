@@ -9,23 +9,28 @@ A bad article is reported and skipped; it does not stop the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translate.article import Article
-from translate.errors import OutputExistsError, TarjamaError, UsageError
-from translate.fsio import atomic_write, read_bytes, safe_name
+from translate.errors import TarjamaError, UsageError
+from translate.fsio import (
+    atomic_write,
+    check_output,
+    printable,
+    read_bytes,
+    remove_stale_temps,
+    safe_name,
+)
 from translate.journal import Journal, work_key
 from translate.pipeline import Plan, load_engines, translate_articles
 from translate.render.base import Renderer
-
-ProgressFactory = Callable[[str], Callable[[int, int], None]]
+from translate.values import ProgressFactory
 
 
 @dataclass
-class Job:
+class TranslateJob:
     """One input and where each of its rendered documents goes (None: standard output)."""
 
     source: str  # a path, or "-" for stdin
@@ -50,8 +55,12 @@ class RunReport:
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
-              output: Path | None) -> list[Job]:
-    """Output paths for every input; refuses ambiguous or colliding destinations up front."""
+              output: Path | None, *, as_dir: bool = False) -> list[TranslateJob]:
+    """Output paths for every input; refuses ambiguous, colliding or unusable destinations up
+    front (a directory, a device, one of the inputs, an unwritable folder). Whether an existing
+    file may be replaced is decided per article, when the journal is known."""
+    if output is not None and str(output) == "-":
+        output = None
     many = len(sources) > 1
     if many and output is None:
         raise UsageError(f"{len(sources)} articles need -o DIR (one set of files per article)")
@@ -59,25 +68,26 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
         raise UsageError(f"-o {output}: with several articles this must be a directory")
     jobs = []
     for src in sources:
-        name = "stdin" if src == "-" else Path(src).name
-        directory = output if many or (output is not None and output.is_dir()) else None
+        name = "stdin" if src == "-" else printable(Path(src).name)
+        directory = output if many or as_dir or (output is not None and output.is_dir()) \
+            else None
         if renderer.per_language:
             if output is None:
                 if len(targets) > 1:
                     raise UsageError(
                         f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
                         "(one file per language), or pick one with --to")
-                jobs.append(Job(src, {targets[0]: None}))
+                jobs.append(TranslateJob(src, {targets[0]: None}))
                 continue
             directory = output
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
+            jobs.append(TranslateJob(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
                                   for lang in targets}))
         elif directory is not None:
             stem = safe_name(output_stem(name))
-            jobs.append(Job(src, {"all": directory / f"{stem}.{renderer.extension}"}))
+            jobs.append(TranslateJob(src, {"all": directory / f"{stem}.{renderer.extension}"}))
         else:
-            jobs.append(Job(src, {"all": output}))
+            jobs.append(TranslateJob(src, {"all": output}))
     seen: dict[Path, str] = {}
     for job in jobs:
         for path in job.outputs.values():
@@ -86,6 +96,7 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
                                  "rename one of them")
             if path is not None:
                 seen[path] = job.source
+                check_output(path, force=True, inputs=sources)
     return jobs
 
 
@@ -106,17 +117,16 @@ class TranslateRun:
         self.strict, self.force, self.progress = strict, force, progress
         self.retry_flagged = retry_flagged
         self._engines: dict | None = None
+        self._cache: Any = None  # TranslationCache when use_cache
+        self.inputs: list[str] = []  # never replaced, --force or not
 
     def engines(self) -> dict:
         """Load each model once, on first need; share one translation cache among them."""
         if self._engines is None:
-            self._engines = load_engines(self.plan)
-            if self.use_cache:
-                from translate.cache import TranslationCache
-
-                shared = TranslationCache()
-                for engine in self._engines.values():
-                    engine.cache = shared
+            engines = load_engines(self.plan)
+            for engine in engines.values():
+                engine.cache = self._cache
+            self._engines = engines
         return self._engines
 
     def settings(self) -> dict[str, Any]:
@@ -124,12 +134,19 @@ class TranslateRun:
         return {"targets": self.targets, "models": {f"{s}-{t}": m for (s, t), m in
                                                      self.plan.models.items()},
                 "via": self.plan.via, "backend": self.plan.backend,
-                "decoding": self.plan.options.decoding_key(), "format": self.renderer.name,
+                "decoding": self.plan.decoding_key(), "format": self.renderer.name,
                 "checks": self.checks, "retry_flagged": self.retry_flagged,
                 "read": vars(self.read)}
 
-    def run(self, jobs: list[Job]) -> RunReport:
+    def run(self, jobs: list[TranslateJob]) -> RunReport:
         report = RunReport()
+        self.inputs = [j.source for j in jobs]
+        if self.use_cache and self._cache is None:
+            from translate.cache import TranslationCache
+
+            # opened (and checked) before the first article: a damaged cache is one error,
+            # not a failure of the first article and the others translated without it
+            self._cache = TranslationCache()
         files = [p for j in jobs for p in j.outputs.values() if p is not None]
         journal = Journal(files[0].parent) if len(jobs) > 1 and files else None
         try:
@@ -145,19 +162,19 @@ class TranslateRun:
                 journal.close()
         return report
 
-    def _one(self, job: Job, journal: Journal | None, report: RunReport) -> None:
+    def _one(self, job: TranslateJob, journal: Journal | None, report: RunReport) -> None:
         from translate.readers import parse_article
 
         data = read_bytes(job.source)
-        key = work_key(data, self.settings())
         paths = [p for p in job.outputs.values() if p is not None]
+        key = work_key(data, self.settings(), paths)
         if journal is not None and journal.is_done(key):
             report.skipped.append(job.source)
             return
         for p in paths:  # refuse before the work, not after
-            if p.exists() and not self.force and not (journal and journal.owns(p)):
-                raise OutputExistsError(f"{p} exists; pass --force to overwrite it")
-        name = "stdin" if job.source == "-" else Path(job.source).name
+            check_output(p, force=self.force or bool(journal and journal.owns(p)),
+                         inputs=self.inputs)
+        name = "stdin" if job.source == "-" else printable(Path(job.source).name)
         source_text = parse_article(data, name=name, suffix=Path(job.source).suffix,
                                     encoding=self.read.encoding, fmt=self.read.fmt,
                                     source_lang=self.read.source_lang)
@@ -166,14 +183,14 @@ class TranslateRun:
         docs = self.renderer.render(article, self.targets)
         if journal is not None:
             journal.begin(key, job.source, paths)
-            for p in paths:  # temp files of a run killed mid-write: ours, and useless now
-                for stale in p.parent.glob(f".{p.name}.*.tmp"):
-                    stale.unlink(missing_ok=True)
+            for p in paths:  # temp files of a run killed mid-write (a live run's are kept)
+                remove_stale_temps(p)
         for k, path in job.outputs.items():
             if path is None:
                 report.stdout.append(docs[k])
             else:
-                report.written.append(atomic_write(path, docs[k], force=True))
+                report.written.append(atomic_write(path, docs[k], force=True,
+                                                   inputs=self.inputs))
         if journal is not None:
             journal.finish(key, job.source, paths)
 
@@ -181,12 +198,14 @@ class TranslateRun:
         from translate.segment import segment_text
 
         engines = self.engines()
-        # Cut sentences so they fit every model that reads the Arabic.
+        # Cut sentences so they fit every model that reads the Arabic (within what each
+        # model's family can read, whatever --max-tokens says).
         sources = [e for (src, _), e in engines.items() if src == "ar"]
         article = segment_text(source_text.text, source=name,
                                markup=source_text.format != "text",
                                count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
-                               max_tokens=self.read.max_tokens)
+                               max_tokens=min([self.read.max_tokens,
+                                               *(e.max_input_length for e in sources)]))
         article.notes["input"] = source_text.to_dict()
         translate_articles([article], self.plan, engines, progress=self.progress,
                            checks=self.checks, strict=self.strict,

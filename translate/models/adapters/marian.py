@@ -1,0 +1,99 @@
+"""Marian (Helsinki-NLP opus-mt): two SentencePiece models and one shared vocabulary.
+
+An opus-mt directory holds ``source.spm`` (the source side's pieces), ``target.spm`` (the target
+side's) and ONE ``vocab.json`` over both. Tokenising mirrors ``MarianTokenizer`` exactly, so the
+CTranslate2 backend reads the ids the transformers backend reads: an optional leading ``>>xx<<``
+language code stays one token, the rest is split by ``source.spm`` and ``</s>`` is appended.
+Output pieces are joined with ``target.spm``; special tokens are dropped as
+``batch_decode(skip_special_tokens=True)`` drops them.
+
+Multi-target models (e.g. opus-mt-tc-big-en-ces_slk) list their target languages as
+``>>ces<<``-style tokens in ``vocab.json`` and need one in front of every source: tarjama's
+``ru`` becomes ``>>rus<<`` (or ``>>ru<<``, whichever the model has). Single-target models, the
+usual opus-mt ones, have no such token and get nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from translate.errors import UsageError
+from translate.models.adapters.base import ModelAdapter, Tokenizer, load_spm
+
+EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
+SPACE = "\u2581"
+# ISO 639-3 codes OPUS-MT uses for tarjama's two-letter ones (it writes both kinds).
+_ISO3 = {"ar": ("ara", "arb"), "en": ("eng",), "ru": ("rus",)}
+
+
+class MarianTokenizer(Tokenizer):
+    """``source.spm`` in, ``target.spm`` out; ``target_token`` in front for multi-target."""
+
+    def __init__(self, path: Path, target_token: str | None = None) -> None:
+        self._source = load_spm(path / "source.spm")
+        self._target_path = path / "target.spm"
+        self._target: Any = None  # only decoding needs it: counting tokens never loads it
+        self.target_token = target_token
+
+    def encode(self, text: str) -> list[str]:
+        code: list[str] = [self.target_token] if self.target_token else []
+        if text.startswith(">>") and (end := text.find("<<")) != -1:
+            code, text = [text[:end + 2]], text[end + 2:]
+        return [*code, *self._source.encode(text, out_type=str), EOS]
+
+    def count(self, text: str) -> int:
+        # Ids, not strings: the chunker calls this for every sentence and every cut it tries.
+        return len(self._source.encode(text)) + 1 + (1 if self.target_token else 0)
+
+    def decode(self, tokens: list[str]) -> str:
+        if self._target is None:
+            self._target = load_spm(self._target_path)
+        kept = [p for p in tokens if p not in (EOS, UNK, PAD)]
+        return str(self._target.decode_pieces(kept)).replace(SPACE, " ").strip()
+
+    def source_text(self, text: str) -> str:
+        return f"{self.target_token} {text}" if self.target_token else text
+
+    def cache_key(self) -> dict[str, str]:
+        return {"target_token": self.target_token} if self.target_token else {}
+
+
+class MarianAdapter(ModelAdapter):
+    family = "marian"
+    model_files = ("config.json", "source.spm", "target.spm", "vocab.json")
+    converted_files = ("source.spm", "target.spm")
+    # Beside model.bin: what tokenising needs, and the Marian metadata a reader may want.
+    copy_files = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json",
+                  "generation_config.json", "special_tokens_map.json", "README.md")
+    hub_files = ("config.json", "generation_config.json", "tokenizer_config.json", "vocab.json",
+                 "source.spm", "target.spm", "special_tokens_map.json", "README.md")
+
+    def tokenizer(self, src_lang: str, tgt_lang: str) -> MarianTokenizer:
+        return MarianTokenizer(self.path, self.target_token(tgt_lang))
+
+    def target_token(self, tgt_lang: str) -> str | None:
+        """The ``>>xx<<`` token for ``tgt_lang`` in a multi-target model; None otherwise."""
+        codes = self.language_tokens()
+        if not codes:
+            return None
+        for code in (tgt_lang, *_ISO3.get(tgt_lang, ())):
+            if f">>{code}<<" in codes:
+                return f">>{code}<<"
+        shown = ", ".join(sorted(codes)[:12]) + (" ..." if len(codes) > 12 else "")
+        raise UsageError(f"{self.path} is a multi-target Marian model without a target "
+                         f"language token for {tgt_lang!r} (it has {shown})")
+
+    def language_tokens(self) -> set[str]:
+        try:
+            vocab = json.loads((self.path / "vocab.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return set()  # a conversion made without vocab.json: single-target, as before
+        return {k for k in vocab if k.startswith(">>") and k.endswith("<<") and len(k) > 4}
+
+    def transformers_classes(self) -> tuple[Any, Any]:
+        from transformers import MarianMTModel
+        from transformers import MarianTokenizer as HfMarianTokenizer
+
+        return HfMarianTokenizer, MarianMTModel
