@@ -166,11 +166,11 @@ def _split_group(src_blocks: list[list[int]], tgt_blocks: list[list[int]],
     own_len = [sum(len((src if by_src else tgt)[i].text) for i in b) for b in blocks]
     item_len = [len((tgt if by_src else src)[j].text) for j in items]
     parts = partition(len(blocks), items, owner, own_len, item_len)
-    out = []
+    out: list[tuple[list[int], list[int]]] = []
     for (b0, b1), (k0, k1) in parts:
-        mine = [i for b in blocks[b0:b1] for i in b]
-        theirs = items[k0:k1]
-        out.append((mine, theirs) if by_src else (theirs, mine))
+        own = [i for b in blocks[b0:b1] for i in b]
+        other = items[k0:k1]
+        out.append((own, other) if by_src else (other, own))
     return out
 
 
