@@ -192,3 +192,69 @@ class TranslationCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+EMBEDDING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    key TEXT PRIMARY KEY,
+    encoder TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vec BLOB NOT NULL
+);
+"""
+
+
+EMBEDDING_ROLE = DbRole("embedding cache", "delete it, or give another --embed-cache",
+                        ("embeddings",))
+
+
+class EmbeddingCache:
+    """Sentence embeddings by (encoder name, text), in the same kind of shared SQLite file and
+    with the same keys as the translation cache (scope = encoder name, "embedding", no
+    options), so two encoders sharing a file never mix their vectors."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UsageError(f"embedding cache {self.path}: cannot create its folder "
+                             f"({e.strerror or e}); give another --embed-cache") from None
+        self._db = open_db(self.path, EMBEDDING_ROLE, check_same_thread=False,
+                           isolation_level=None)
+        with guarded(self.path, EMBEDDING_ROLE):
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(EMBEDDING_SCHEMA)
+
+    @staticmethod
+    def key(encoder: str, text: str) -> str:
+        return TranslationCache.key((encoder, "embedding", {}), text)
+
+    def get_many(self, encoder: str, texts: Iterable[str]) -> dict[str, bytes]:
+        """{text: float32 vector bytes} for the texts found."""
+        keys = {self.key(encoder, t): t for t in texts}
+        items = list(keys)
+        found: dict[str, bytes] = {}
+        with guarded(self.path, EMBEDDING_ROLE):
+            for i in range(0, len(items), _CHUNK):
+                part = items[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                for key, blob in self._db.execute(
+                        f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part):
+                    found[keys[key]] = blob
+        return found
+
+    def put_many(self, encoder: str, vectors: Mapping[str, bytes], dim: int) -> None:
+        rows = [(self.key(encoder, t), encoder, dim, v) for t, v in vectors.items()]
+        with guarded(self.path, EMBEDDING_ROLE):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
+                                     rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self._db.close()
