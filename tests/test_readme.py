@@ -107,7 +107,10 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
     ru = [r for _, r in pairs["ru"]]
     lines = {"src.ar": ar, "ar.txt": ar, "ref.en": en, "en.txt": en, "ref.ru": ru, "ru.txt": ru,
              "hyp.en": [e.replace("the ", "") for e in en], "base.en": en,
-             "new.en": [e.replace(".", "") for e in en]}
+             "new.en": [e.replace(".", "") for e in en],
+             # the de-fr example's files: any two languages align the same way; gold.jsonl
+             # (one bead a line, in order) fits both pairs of files
+             "de.txt": ar, "fr.txt": en, "de.mt.fr.txt": en}
     for name, rows in lines.items():
         (work / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
     (work / "news.ar-ru.tsv").write_text("".join(f"{a}\t{r}\n" for a, r in pairs["ru"]),
