@@ -55,8 +55,13 @@ def _no_document_ratio(monkeypatch):
 
 def _no_charge(monkeypatch):
     calibrate = twopass.SignalAligner._calibrate
-    monkeypatch.setattr(twopass.SignalAligner, "_calibrate",
-                        lambda self, *a: (*calibrate(self, *a)[:3], None))
+
+    def uncharged(self, *a):
+        cal = calibrate(self, *a)
+        cal.charge = None
+        return cal
+
+    monkeypatch.setattr(twopass.SignalAligner, "_calibrate", uncharged)
 
 
 def _no_recalibration(monkeypatch):

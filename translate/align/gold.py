@@ -31,27 +31,45 @@ def _ints(s: str) -> tuple[int, ...]:
     return tuple(int(x) for x in s.replace(",", " ").split())
 
 
-def parse_gold(lines: Iterable[str], name: str = "gold") -> list[Pair]:
+def parse_gold(lines: Iterable[str], name: str = "gold", n_src: int | None = None,
+               n_tgt: int | None = None) -> list[Pair]:
+    """Gold beads; with ``n_src`` / ``n_tgt`` (the texts' segment counts) every index is
+    checked against them and every line may be in one bead only, so a gold file for another
+    text fails here, before any alignment, not in the scores."""
     out: list[Pair] = []
+    seen: tuple[set[int], set[int]] = (set(), set())
     for k, line in enumerate(lines, 1):
         if not line.strip():
             continue
         if line.lstrip().startswith("{"):
             try:
                 d = json.loads(line)
-                out.append((tuple(int(x) for x in d["src"]), tuple(int(x) for x in d["tgt"])))
+                bead = (tuple(int(x) for x in d["src"]), tuple(int(x) for x in d["tgt"]))
             except (ValueError, KeyError, TypeError):
                 raise InputError(f"{name}:{k}: not a JSON bead with src and tgt lists") from None
-            continue
-        m = _TEXT_BEAD.match(line)
-        if not m:
-            raise InputError(f"{name}:{k}: expected a bead like [0,1]:[0] or a JSON object")
-        out.append((_ints(m.group(1)), _ints(m.group(2))))
+        else:
+            m = _TEXT_BEAD.match(line)
+            if not m:
+                raise InputError(f"{name}:{k}: expected a bead like [0,1]:[0] or a JSON object")
+            bead = (_ints(m.group(1)), _ints(m.group(2)))
+        if not bead[0] and not bead[1]:
+            raise InputError(f"{name}:{k}: an empty bead (no source and no target line)")
+        for side, idx, count, used in (("source", bead[0], n_src, seen[0]),
+                                       ("target", bead[1], n_tgt, seen[1])):
+            for i in idx:
+                if i < 0 or (count is not None and i >= count):
+                    raise InputError(f"{name}:{k}: {side} line {i} does not exist (the "
+                                     f"{side} has {count} segment lines, counted from 0)")
+                if count is not None and i in used:
+                    raise InputError(f"{name}:{k}: {side} line {i} is in two beads")
+                used.add(i)
+        out.append(bead)
     return out
 
 
-def read_gold(path: str | Path) -> list[Pair]:
-    return parse_gold(read_lines(path), str(path))
+def read_gold(path: str | Path, n_src: int | None = None,
+              n_tgt: int | None = None) -> list[Pair]:
+    return parse_gold(read_lines(path), str(path), n_src, n_tgt)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,15 @@ class Signal:
     same_size_baseline = False
     #: cap on the normalised dissimilarity (0.5 = an unrelated pair); None: no cap
     max_dissim: float | None = None
+    #: whether ``auto`` weighs it by how well it separates true from random pairs in the
+    #: document (meaning signals) or keeps its given share (length: see LengthSignal)
+    weigh_by_separation = True
+    #: has a one-sided (containment) measure, ``cover_sims`` (MT-BLEU)
+    one_sided = False
+    #: costly to compute per line (an encoder): limited to the lines that can pair in an
+    #: unbalanced document (``pairable``, see ``SignalAligner._bound``)
+    expensive = False
+    pairable: tuple[np.ndarray, np.ndarray] | None = None
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -118,6 +127,7 @@ class BleuSignal(Signal):
     """
 
     name = "bleu"
+    one_sided = True
 
     def __init__(self, src_mt: list[str] | None, tgt: list[str], src: list[str] | None = None,
                  tgt_mt: list[str] | None = None, order: int = 2) -> None:
@@ -246,6 +256,9 @@ class LengthSignal(Signal):
     name = "length"
     same_size_baseline = True
     max_dissim = 0.5
+    #: length keeps its given share of the cost: its job is telling a whole bead from a piece
+    #: of one, which its separation of true from random 1-1 pairs does not measure
+    weigh_by_separation = False
 
     def __init__(self, src: list[str], tgt: list[str]) -> None:
         self.ls = np.concatenate([[0], np.cumsum([len(x) for x in src])]).astype(np.float64)
@@ -276,6 +289,7 @@ class Combined:
     m: int
     samples: int = 16
     seed: int = 0
+    calibrated: np.ndarray | None = None
     _norm_src: dict = field(default_factory=dict)
     _norm_tgt: dict = field(default_factory=dict)
 
@@ -318,44 +332,60 @@ class Combined:
             cache[a] = res
         return cache[a]
 
-    def dissim(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
-        """Normalised dissimilarity of each span pair: about 0.5 unrelated, 0 identical."""
-        total = np.zeros(len(ps))
-        wsum = 0.0
+    def parts(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
+        """Normalised dissimilarity of each span pair per signal (one row per signal): about
+        0.5 unrelated, 0 identical; capped where the signal says so."""
         ns, nt = self._norms(a, True), self._norms(b, False)
-        for k, (sig, w) in enumerate(self.signals):
+        out = np.empty((len(self.signals), len(ps)))
+        for k, (sig, _w) in enumerate(self.signals):
             s = sig.pair_sims(a, ps, b, qs)
             d = (1.0 - s) / (ns[k][ps] + nt[k][qs])
-            total += w * (d if sig.max_dissim is None else np.minimum(d, sig.max_dissim))
-            wsum += w
-        return total / wsum
+            out[k] = d if sig.max_dissim is None else np.minimum(d, sig.max_dissim)
+        return out
 
-    def cover_dissim(self, src_member: bool, a: int, ps: np.ndarray, b: int,
-                     qs: np.ndarray) -> np.ndarray | None:
-        """Normalised dissimilarity of one line with a span of the other side: source line p
-        against target span [q, q+b) (``src_member``, ``a`` ignored) or source span [p, p+a)
-        against target line q; about 0.5 when the line is unrelated to the span. None when no
-        signal has a one-sided measure (see ``Signal.cover_sims``)."""
-        total = np.zeros(len(ps))
-        wsum = 0.0
-        for n, (sig, w) in enumerate(self.signals):
+    @property
+    def weights(self) -> np.ndarray:
+        """The weight of each signal in ``dissim`` and ``score``: the given weights until
+        ``calibrated`` (the aligner sets them from this document's separation)."""
+        if self.calibrated is not None:
+            return self.calibrated
+        return np.array([w for _, w in self.signals], dtype=np.float64)
+
+    def dissim(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
+        """The weighted mean of the signals' normalised dissimilarities."""
+        w = self.weights
+        return w @ self.parts(a, ps, b, qs) / max(float(w.sum()), 1e-12)
+
+    def cover_parts(self, src_member: bool, a: int, ps: np.ndarray, b: int,
+                    qs: np.ndarray) -> np.ndarray | None:
+        """Normalised dissimilarity of one line with a span of the other side, per signal:
+        source line p against target span [q, q+b) (``src_member``, ``a`` ignored) or source
+        span [p, p+a) against target line q; about 0.5 when the line is unrelated to the span.
+        A row of NaN for a signal without a one-sided measure (see ``Signal.cover_sims``);
+        None when no signal has one."""
+        out = np.full((len(self.signals), len(ps)), np.nan)
+        found = False
+        for n, (sig, _w) in enumerate(self.signals):
             if src_member:
                 s = sig.cover_sims(True, 1, ps, b, qs)
                 norm = self._norms(1, True)[n][ps] + self._norms(b, False)[n][qs]
             else:
                 s = sig.cover_sims(False, a, ps, 1, qs)
                 norm = self._norms(a, True)[n][ps] + self._norms(1, False)[n][qs]
-            if s is None:
-                continue
-            total += w * (1.0 - s) / norm
-            wsum += w
-        return total / wsum if wsum else None
+            if s is not None:
+                out[n] = (1.0 - s) / norm
+                found = True
+        return out if found else None
 
-    def random_dissims(self) -> np.ndarray:
-        """1-1 dissimilarities of unrelated pairs (each source line with random target lines)."""
+    def random_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each source line with ``samples`` random target lines away from the diagonal."""
         rng = np.random.default_rng(self.seed + 99)
-        own, partner = self._random_partners(self.n, 1, 1, self.m, rng)
-        return self.dissim(1, own, 1, partner)
+        return self._random_partners(self.n, 1, 1, self.m, rng)
+
+    def random_parts(self) -> np.ndarray:
+        """1-1 ``parts`` of unrelated pairs (``random_pairs``)."""
+        own, partner = self.random_pairs()
+        return self.parts(1, own, 1, partner)
 
     def score(self, a: int, p: int, b: int, q: int) -> float:
         """0 for an unrelated pair, 1 for a perfect one; comparable across methods."""

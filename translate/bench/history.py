@@ -67,7 +67,7 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     out = []
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         try:
@@ -209,9 +209,22 @@ def paired_tests(a: dict[str, Any], b: dict[str, Any], metrics: tuple[str, ...] 
     return out, why
 
 
-def compare(run_a: str, run_b: str, history: Path | None = None
-            ) -> tuple[list[str], dict[str, Any]]:
-    """``tarjama bench compare``: the lines to print and the same as data."""
+@dataclass
+class Comparison:
+    """What ``tarjama bench compare`` prints: lines for people, the same as data."""
+
+    lines: list[str]
+    data: dict[str, Any]
+
+    def to_text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def compare(run_a: str, run_b: str, history: Path | None = None) -> Comparison:
+    """``tarjama bench compare``: run B against run A, row by row."""
     from dataclasses import asdict
 
     from translate.bench.quality_report import compare_lines
@@ -225,4 +238,4 @@ def compare(run_a: str, run_b: str, history: Path | None = None
             "rows": [{**asdict(d), "delta": d.delta,
                       **tests.get(d.key, {}).get(d.metric, {})} for d in deltas],
             "changed": notes, "untested": untested}
-    return compare_lines(a, b, deltas, notes, tests, untested), data
+    return Comparison(compare_lines(a, b, deltas, notes, tests, untested), data)

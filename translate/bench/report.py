@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def chart(result: dict[str, Any], path: Path) -> None:
+def chart(result: dict[str, Any], path: Path, *, force: bool = True) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,11 +65,10 @@ def chart(result: dict[str, Any], path: Path) -> None:
     fig.suptitle(f"tarjama speed: beam {spec['beam']}, {spec['threads']} threads, "
                  f"{spec['forced_tokens']} forced tokens")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=100)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100)
     plt.close(fig)
-    tmp.replace(path)
+    atomic_write(path, png.getvalue(), force=force)
 
 
 def write(result: dict[str, Any], out_dir: Path, *, name: str = "speed", command: str = "",
@@ -80,5 +80,5 @@ def write(result: dict[str, Any], out_dir: Path, *, name: str = "speed", command
                      json.dumps(result, ensure_ascii=False, indent=2) + "\n", force=force),
         atomic_write(out_dir / f"{name}.md", markdown(result, command), force=force),
     ]
-    chart(result, out_dir / f"{name}.png")
+    chart(result, out_dir / f"{name}.png", force=force)
     return [*paths, out_dir / f"{name}.png"]

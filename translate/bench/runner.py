@@ -27,6 +27,7 @@ from translate.bench.suite import Suite, load_suite, merge_options
 from translate.bench.systems import System, build_systems, choose_baseline
 from translate.bench.testsets import TestSet, load_testsets
 from translate.errors import OutputExistsError, UsageError
+from translate.fsio import check_output, check_output_dir
 from translate.values import ProgressFactory
 
 DEFAULT_TESTSETS = ("ntrex128",)
@@ -78,12 +79,14 @@ def run_bench(request: BenchRequest, progress: ProgressFactory | None = None) ->
     results, history, note = default_locations()
     history = request.history or history
     notes = [note] if note and (request.output is None or request.history is None) else []
-    if request.output is not None and (request.output / "quality.json").exists() and \
-            not request.force:  # before any model is loaded, not after the work
-        raise OutputExistsError(f"{request.output} holds a bench run; pass --force to replace "
-                                "it, or give another -o")
-    if history.exists() and not history.is_file():
-        raise UsageError(f"--history {history}: not a file")
+    # Where the results go is checked before any model is loaded, not after the work.
+    check_output_dir(request.output or results)
+    if request.output is not None:
+        if (request.output / "quality.json").exists() and not request.force:
+            raise OutputExistsError(f"{request.output} holds a bench run; pass --force to "
+                                    "replace it, or give another -o")
+        check_output(request.output / "quality.json", force=True)
+    check_output(history, force=True)
     suite = load_suite(request.suite) if request.suite is not None else Suite()
     if request.testsets:
         suite.testsets = [{"spec": t} for t in request.testsets]

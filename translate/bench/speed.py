@@ -64,7 +64,7 @@ class Workload:
 
 
 def load_workload(spec: SpeedSpec, count_tokens: Any) -> Workload:
-    from translate.fsio import read_text
+    from translate.fsio import read_lines, read_text
     from translate.models import spm as spm_lib
     from translate.segment import segment_text
 
@@ -74,7 +74,7 @@ def load_workload(spec: SpeedSpec, count_tokens: Any) -> Workload:
     blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
     ntrex = repo_root().parent / "shared" / "data" / "ntrex128" / "newstest2019-ref.arb.txt"
     if ntrex.is_file():
-        lines = [x.strip() for x in read_text(ntrex).splitlines() if x.strip()][:spec.large]
+        lines = [x.strip() for x in read_lines(ntrex) if x.strip()][:spec.large]
         source = f"NTREX-128 newstest2019-ref.arb.txt, first {len(lines)} lines (CC BY-SA 4.0)"
     else:
         lines = spm_lib.synthetic_text("ar", n=spec.large, seed=1)

@@ -18,6 +18,7 @@ from importlib import resources
 from translate.article import Flag
 from translate.checks.base import Check, base_lang
 from translate.errors import InputError
+from translate.fsio import split_lines
 
 SHORT_SOURCE = 10  # characters; below this, one word more or less swings the ratio
 SHORT_SLACK = 3.0  # short sources get the learned range widened by this factor each way
@@ -72,7 +73,7 @@ def format_ranges(ranges: Sequence[LengthRange], provenance: str) -> str:
 
 
 def parse_ranges(text: str) -> dict[tuple[str, str], LengthRange]:
-    rows = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    rows = [ln for ln in split_lines(text) if ln.strip() and not ln.startswith("#")]
     if not rows or rows[0].split("\t") != _COLUMNS:
         raise InputError(f"length ratios table: expected the header {_HEADER!r}")
     out: dict[tuple[str, str], LengthRange] = {}

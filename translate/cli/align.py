@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.common import command, parse_assignments
-from translate.cli.root import app
+from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.options import QuietOption
 from translate.errors import UsageError
 
 
-@command(app, "align")
+@command
 def align(
     src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
                                             "separate documents.")],
@@ -51,6 +51,7 @@ def align(
         "--encoder-prefix", help="Text put before every line for a sentence-transformers "
                                  "encoder, as its model card asks (e5 models: 'query: ').")
     ] = "",
+    quiet: QuietOption = False,
 ) -> None:
     """Align SRC with its translation TGT into beads (1-1, 1-2, 2-1, 2-2, 1-0, 0-1 ...).
 
@@ -69,7 +70,7 @@ def align(
     """
     from translate.align import METHODS, align_documents
     from translate.align.formats import render_beads
-    from translate.fsio import atomic_write, atomic_write_many, check_writable, read_lines
+    from translate.fsio import atomic_write, atomic_write_many, check_outputs, read_lines
     from translate.writers import FORMATS, output_paths
 
     if method not in METHODS:
@@ -78,14 +79,25 @@ def align(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "moses" and not out:
         raise UsageError("--format moses writes two files: give their prefix with -o")
-    if out and fmt != "moses":
-        check_writable(Path(out), force)  # fail before the (slow) alignment, not after
+    if out == "-" and fmt != "moses":
+        out = None
+    inputs = [p for p in (src, tgt, src_mt, tgt_mt, gold) if p]
+    if out:  # fail before the (slow) alignment, not after
+        check_outputs(output_paths(Path(out), [src_lang, tgt_lang]) if fmt == "moses"
+                      else [Path(out)], force, inputs)
     models = parse_assignments(model, "--model")
     unknown = set(models) - {tgt_lang}
     if unknown:
         raise UsageError(f"--model is for the MT into --tgt-lang {tgt_lang}; got "
                          f"{', '.join(sorted(unknown))}=...")
     src_lines, tgt_lines = read_lines(src), read_lines(tgt)
+    segs_s = [x for x in src_lines if x.strip() != ".EOA"]
+    segs_t = [x for x in tgt_lines if x.strip() != ".EOA"]
+    gold_beads = None
+    if gold:  # a bad gold file fails now, not after the alignment and the output
+        from translate.align.gold import read_gold
+
+        gold_beads = read_gold(gold, len(segs_s), len(segs_t))
     mt = read_lines(src_mt) if src_mt else None
     rmt = read_lines(tgt_mt) if tgt_mt else None
     translate = None
@@ -107,19 +119,21 @@ def align(
                 raise
             typer.echo(f"note: auto aligns without sentence embeddings ({e})", err=True)
     t0 = time.perf_counter()
-    beads = align_documents(src_lines, tgt_lines, method=method, src_mt=mt, tgt_mt=rmt,
-                            translate=translate, **options)
+    progress = Progress(quiet)
+    with progress.running():
+        if "encoder" in options:
+            options["encoder"].progress = progress.callback("embedding lines")
+        beads = align_documents(src_lines, tgt_lines, method=method, src_mt=mt, tgt_mt=rmt,
+                                translate=translate, **options)
     elapsed = time.perf_counter() - t0
 
-    segs_s = [x for x in src_lines if x.strip() != ".EOA"]
-    segs_t = [x for x in tgt_lines if x.strip() != ".EOA"]
     kept = [b for b in beads if min_score is None or b.score >= min_score]
     docs = render_beads(fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
     if len(docs) > 1:
         atomic_write_many(list(zip(output_paths(Path(out or ""), list(docs)), docs.values(),
-                                   strict=True)), force)
+                                   strict=True)), force, inputs)
     elif out:
-        atomic_write(out, docs[""], force=force)
+        atomic_write(out, docs[""], force=force, inputs=inputs)
     else:
         typer.echo(docs[""], nl=False)
     kinds: dict[str, int] = {}
@@ -129,9 +143,10 @@ def align(
     enc = options.get("encoder")
     timing = (f"{elapsed:.1f}s, of which embedding {enc.seconds:.1f}s ({enc.encoded} texts "
               "encoded)" if enc is not None else f"{elapsed:.1f}s")
-    typer.echo(f"{len(beads)} beads ({summary}); {len(kept)} written; method {method}; "
-               f"{timing}", err=True)
-    if gold:
-        from translate.align.gold import read_gold, score_alignment
+    if not quiet:
+        typer.echo(f"{len(beads)} beads ({summary}); {len(kept)} written; method {method}; "
+                   f"{timing}", err=True)
+    if gold_beads is not None:
+        from translate.align.gold import score_alignment
 
-        typer.echo(score_alignment(beads, read_gold(gold)).table())
+        typer.echo(score_alignment(beads, gold_beads).table())

@@ -21,23 +21,21 @@ from translate.cli.options import (
     DEFAULT_THREADS,
     BatchSizeOption,
     BeamOption,
+    Choice,
     ForceOption,
     ModelOption,
+    OutputOption,
     QuietOption,
+    ResultFormatOption,
     ThreadsOption,
     choices,
-    format_option,
+    emit,
+    render,
     value,
 )
-from translate.cli.root import app
-from translate.engines import BACKEND_CHOICES
+from translate.engines import BACKENDS
 
-bench_app = typer.Typer(help="Benchmark models: quality (the default), speed, compare runs.")
-app.add_typer(bench_app, name="bench")
-
-Backend = choices("Backend", BACKEND_CHOICES)
 Engine = choices("Engine", SPEED_ENGINES)
-CompareFormat = choices("CompareFormat", ("text", "json"))
 HistoryOption = Annotated[Path | None, typer.Option(
     metavar="FILE", help="Run history (default: eval/history.jsonl inside this checkout, else "
                          "./tarjama-bench/history.jsonl).")]
@@ -58,7 +56,8 @@ def _context() -> Any:
     return get_current_context(silent=True)
 
 
-def _quality(
+@command
+def bench_command(
     ctx: typer.Context,
     suite: Annotated[Path | None, typer.Option(
         metavar="FILE", help="Suite: which systems × which test sets, with options.")] = None,
@@ -79,7 +78,8 @@ def _quality(
                                               "run under eval/results/, or ./tarjama-bench/].")
     ] = None,
     history: HistoryOption = None,
-    backend: Annotated[Backend | None, typer.Option(  # type: ignore[valid-type]
+    backend: Annotated[str | None, typer.Option(
+        parser=Choice(lambda: ("auto", *BACKENDS)),
         help="Backend [default: the suite's, else auto].")] = None,
     beam: BeamOption = DEFAULT_BEAM,
     threads: ThreadsOption = DEFAULT_THREADS,
@@ -119,7 +119,7 @@ def _quality(
     explicit = {"beam": beam, "threads": threads, "batch_size": batch_size}
     options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(k)}
     options.update({k: v for k, v in {
-        "backend": value(backend) if backend else None, "limit": limit, "speed": speed,
+        "backend": backend, "limit": limit, "speed": speed,
         "forced_tokens": forced_tokens, "baseline": baseline,
         "data_dir": str(data_dir) if data_dir else None}.items()
         if v is not None})
@@ -161,20 +161,7 @@ def _print_report(report: dict[str, Any]) -> None:
         console.print(f"{name}: {sig}", highlight=False, soft_wrap=True, markup=False)
 
 
-def _register_quality() -> None:
-    """The group's own command (`tarjama bench` without a subcommand), with the error
-    handling every command gets from ``command``."""
-    holder = typer.Typer()
-    command(holder)(_quality)
-    guarded = holder.registered_commands[0].callback
-    assert guarded is not None
-    bench_app.callback(invoke_without_command=True)(guarded)
-
-
-_register_quality()
-
-
-@command(bench_app, "speed")
+@command
 def speed_command(
     model: ModelOption = None,
     engine: Annotated[list[Engine] | None, typer.Option(  # type: ignore[valid-type]
@@ -202,9 +189,12 @@ def speed_command(
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Measure the engines' speed side by side: the naive transformers path, our transformers
-    backend, CTranslate2 int8 and its levers, each in its own process, on the seed article in
-    both directions and a larger set (NTREX-128, or generated). Any family's models run.
+    """Measure the engines' speed side by side, each in its own process.
+
+    The naive transformers path, our transformers backend, CTranslate2 int8 and its levers, on
+    the seed article in both directions and a larger set (NTREX-128, or generated); a progress
+    bar per engine. Any family's models run; without -m, shape models are built (--shape tiny:
+    a run of seconds).
 
     Examples:
 
@@ -230,17 +220,20 @@ def speed_command(
         typer.echo(line, err=True)
 
 
-@command(bench_app, "compare")
+@command
 def compare_command(
     run_a: Annotated[str, typer.Argument(metavar="RUN_A", help="The run to compare against.")],
     run_b: Annotated[str, typer.Argument(metavar="RUN_B", help="The run compared.")],
     history: HistoryOption = None,
-    fmt: Annotated[CompareFormat, format_option(  # type: ignore[valid-type]
-        "text, or json for machines.")] = CompareFormat.text,  # type: ignore[attr-defined]
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Two runs, row by row: B − A for every score, and the paired p-value of B against A
-    where both results folders kept their hypotheses. A run is a run id (or a unique prefix),
-    latest / latest~N from the history, a quality.json file or a results folder.
+    """Compare two bench runs row by row: B − A for every score, with paired p-values.
+
+    The p-value of B against A is given where both results folders kept their hypotheses. A
+    run is a run id (or a unique prefix), latest / latest~N from the history, a quality.json
+    file or a results folder.
 
     Examples:
 
@@ -250,11 +243,4 @@ def compare_command(
     """
     from translate.bench.history import compare
 
-    lines, data = compare(run_a, run_b, history)
-    if value(fmt) == "json":
-        import json
-
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for line in lines:
-        typer.echo(line)
+    emit(render(compare(run_a, run_b, history), fmt), output, force=force)

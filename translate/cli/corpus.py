@@ -9,21 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from translate.cli.common import Progress, command, parse_assignments
-from translate.cli.root import app
-
-corpus_app = typer.Typer(
-    help="Build an Arabic-English-Russian parallel corpus: add articles with their published "
-    "translations (one, or thousands with `build`, locally or on Ray), import Parquet shards, "
-    "export TMX/TSV/JSONL/Moses, show statistics.",
-    no_args_is_help=True,
-)
-app.add_typer(corpus_app, name="corpus")
 
 DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
 METHODS = ("auto", "bleu", "embed", "length")
 
 
-@command(corpus_app, "add")
+@command
 def add_command(
     article: Annotated[str, typer.Argument(help="Arabic article (UTF-8 text), or - for stdin.")],
     ref: Annotated[list[str], typer.Option(
@@ -66,7 +57,7 @@ def add_command(
     from translate.corpus.ingest import add_article, engine_translator
     from translate.corpus.store import CorpusStore
     from translate.errors import InputError, UsageError
-    from translate.fsio import read_text
+    from translate.fsio import printable, read_text
     from translate.pipeline import make_plan
     from translate.values import DecodeOptions
 
@@ -80,7 +71,7 @@ def add_command(
     if not ar_text.strip():
         raise InputError(f"{article}: the article is empty")
     refs = {lang: read_text(path) for lang, path in ref_files.items()}
-    key = source or str(Path(article).resolve())
+    key = printable(source or Path(article).resolve())
     plan = make_plan(list(refs), parse_assignments(model, "--model"), backend=backend,
                      options=DecodeOptions(beam=beam))
     progress = Progress(quiet)
@@ -94,10 +85,11 @@ def add_command(
                f"(ids {result.content_hash[:12]}-u0001...) in {db}{note}")
 
 
-@command(corpus_app, "export")
+@command
 def export_command(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Output file; for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
+        "--output", "-o",
+        help="Output file ('-': stdout); for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
     db: DbOption = Path("corpus.sqlite"),
     pair: Annotated[str, typer.Option(help="ar-en | ar-ru | ar-en-ru.")] = "ar-en-ru",
     fmt: Annotated[str, typer.Option(
@@ -130,22 +122,30 @@ def export_command(
       (the reading page: Ar | En | Ru, and side by side the references aligned with the
       Arabic, with the machine translation's BLEU/chrF and QA badges)
     """
-    from translate.corpus.export import pair_langs, select_units, write_export
+    from translate.corpus.export import moses_paths, pair_langs, select_units, write_export
     from translate.corpus.store import CorpusStore
     from translate.errors import UsageError
+    from translate.fsio import check_outputs
     from translate.writers import FORMATS
 
+    if fmt != "html":
+        pair_langs(pair)
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
+    if str(output) == "-":  # standard output, written through like any FIFO or terminal
+        if fmt == "moses":
+            raise UsageError("--format moses writes one file per language: give a prefix")
+        output, force = Path("/dev/stdout"), True
+    # the outputs are checked before the database is read (the database is an input)
+    check_outputs(moses_paths(output, pair) if fmt == "moses" else [output], force, [db])
     if fmt == "html":
         from translate.corpus.page import article_page
         from translate.fsio import atomic_write
 
         with CorpusStore.open(db, create=False) as store:
             page = article_page(store, article)
-        typer.echo(f"wrote {atomic_write(output, page, force=force)}", err=True)
+        typer.echo(f"wrote {atomic_write(output, page, force=force, inputs=[db])}", err=True)
         return
-    pair_langs(pair)
-    if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
     with CorpusStore.open(db, create=False) as store:
         rows = select_units(store, pair, min_score=min_score, all_versions=all_versions)
     paths = write_export(rows, pair, fmt, output, force=force)
@@ -153,7 +153,7 @@ def export_command(
                err=True)
 
 
-@command(corpus_app, "stats")
+@command
 def stats_command(
     db: DbOption = Path("corpus.sqlite"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
@@ -192,7 +192,7 @@ def _status_line(s: Any) -> str:
             f"{s.failed} failed), {s.units} units, {s.per_hour:.0f} articles/h, ETA {eta}")
 
 
-@command(corpus_app, "build")
+@command
 def build_command(
     inputs: Annotated[list[str], typer.Argument(
         help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
@@ -229,6 +229,9 @@ def build_command(
         min=1, help="Output tokens per segment at most.")] = 512,
     report: Annotated[Path | None, typer.Option(
         help="Write the run's measurements (JSON) here.")] = None,
+    allow_outside_paths: Annotated[bool, typer.Option(
+        help="Let a manifest name files outside its own folder (absolute paths, '..').")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Build a corpus from many articles: segment, translate, align, score, store.
@@ -258,11 +261,13 @@ def build_command(
     from translate.corpus.discover import discover
     from translate.corpus.runner import BUILD_ENGINES, BuildOptions, DbSink, ParquetSink, build
     from translate.corpus.store import CorpusStore
-    from translate.errors import RuntimeFailure, UsageError
-    from translate.fsio import atomic_write
+    from translate.errors import RuntimeFailure, TarjamaError, UsageError
+    from translate.fsio import atomic_write, check_output
     from translate.pipeline import make_plan
     from translate.values import DecodeOptions
 
+    if report is not None:  # checked now: finding it unwritable after hours of work is late
+        check_output(report, force=True, inputs=inputs)
     if method not in METHODS:
         raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
     if engine not in BUILD_ENGINES:
@@ -273,10 +278,15 @@ def build_command(
         from translate.corpus.ray_engine import import_ray
 
         import_ray()  # a missing extra fails now, before any input is read
-    found = discover(inputs)
+    found = discover(inputs, allow_outside=allow_outside_paths)
     for why in found.skipped:
         typer.echo(f"tarjama: skipped {why}", err=True)
     if not found.articles:
+        for where, why in found.invalid:
+            typer.echo(f"tarjama: failed {where}: {why}", err=True)
+        if found.invalid:
+            raise RuntimeFailure(f"{len(found.invalid)} article(s) failed (listed above); "
+                                 "nothing else to build")
         raise UsageError("no articles found in the inputs")
     langs = sorted({lang for spec in found.articles for lang in spec.refs})
     ray_threads = threads or 1
@@ -307,8 +317,15 @@ def build_command(
             with CorpusStore.open(db or Path("corpus.sqlite")) as store:
                 result = build(found.articles, DbSink(store), build_options, engine=engine,
                                progress=show)
+    result.input_errors[:0] = found.invalid  # named by the inputs, unusable: failures too
+    result.total += len(found.invalid)
+    report_error = None
     if report is not None:
-        atomic_write(report, json.dumps(result.to_dict(), indent=2) + "\n", force=True)
+        try:
+            atomic_write(report, json.dumps(result.to_dict(), indent=2) + "\n", force=True,
+                         inputs=inputs)
+        except TarjamaError as e:
+            report_error = e
     for key, why in result.input_errors + result.failed:
         typer.echo(f"tarjama: failed {key}: {why}", err=True)
     rate = 3600 * (result.added + result.unchanged) / result.seconds if result.seconds else 0
@@ -317,12 +334,15 @@ def build_command(
                f"{len(result.failed) + len(result.input_errors)} failed; "
                f"{result.seconds:.1f} s, {rate:.0f} articles/h, engine {engine} → "
                f"{out if out is not None else (db or 'corpus.sqlite')}")
+    if report_error is not None:
+        raise RuntimeFailure(f"the articles are stored, but the report was not written: "
+                             f"{report_error}")
     if result.failed or result.input_errors:
         raise RuntimeFailure(f"{len(result.failed) + len(result.input_errors)} article(s) "
                              "failed (listed above); the others are stored")
 
 
-@command(corpus_app, "import")
+@command
 def import_command(
     shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards (corpus build "
                                            "--out).")],
@@ -339,16 +359,18 @@ def import_command(
     """
     from translate.corpus.shards import read_shards
     from translate.corpus.store import CorpusStore
+    from translate.errors import RuntimeFailure
 
-    scan = read_shards(shards)
     counts = {"added": 0, "new-version": 0, "unchanged": 0}
-    with CorpusStore.open(db) as store:
+    with CorpusStore.open(db) as store:  # checked before the shards are read
+        scan = read_shards(shards)
         for art in scan.articles:
             counts[store.add_article(art).status] += 1
-    for why in scan.unreadable:
-        typer.echo(f"tarjama: unreadable shard {why}", err=True)
-    for key in scan.incomplete:
-        typer.echo(f"tarjama: incomplete article {key} (not imported)", err=True)
+    for why in scan.problems:
+        typer.echo(f"tarjama: not imported: {why}", err=True)
     typer.echo(f"imported {counts['added'] + counts['new-version']} articles "
                f"({counts['new-version']} new versions), {counts['unchanged']} already stored, "
-               f"{len(scan.incomplete)} incomplete; {scan.rows} rows read into {db}")
+               f"{len(scan.problems)} problem(s); {scan.rows} rows read into {db}")
+    if scan.problems:  # `build && import` must notice a damaged shard
+        raise RuntimeFailure(f"{len(scan.problems)} shard(s) or article(s) not imported "
+                             f"(listed above), first: {scan.problems[0]}")

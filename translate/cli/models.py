@@ -1,82 +1,85 @@
-"""`tarjama models`: list, pull, convert, and build offline fixture models."""
+"""`tarjama models`: list, pull, and build offline fixture models (`convert`: convert.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from translate.cli.common import Progress, command
-from translate.cli.options import ForceOption, QuietOption, choices, format_option, value
-from translate.cli.root import app
+from translate.cli.options import (
+    ForceOption,
+    OutputOption,
+    QuietOption,
+    ResultFormatOption,
+    choices,
+    emit,
+    render,
+    value,
+)
 from translate.errors import UsageError
 from translate.models.layouts import LAYOUTS
+from translate.tables import plain_table
 
-models_app = typer.Typer(help="List, download, convert and build models.", no_args_is_help=True)
-fixture_app = typer.Typer(help="Build fixture models offline (tests, demos, benchmarks).",
-                          no_args_is_help=True)
-app.add_typer(models_app, name="models")
-models_app.add_typer(fixture_app, name="fixture")
-
-
-ListFormat = choices("ListFormat", ("table", "json"))
+# -o is the model directory these commands write; --out is its older spelling.
+ModelDirOption = Annotated[Path, typer.Option(
+    "--output", "-o", "--out", metavar="DIR", help="Directory to write the model to.")]
+ModelForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace an existing model directory.")]
 
 
-@command(models_app, "list")
+@dataclass
+class ModelListing:
+    """The catalog with where each model is on this machine: every id whole, in any width."""
+
+    models: list[dict[str, Any]]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return self.models
+
+    def to_text(self) -> str:
+        sources: dict[str, int] = {}
+        rows = []
+        for m in self.models:
+            scores = []
+            for sc in m["scores"]:
+                n = sources.setdefault(sc["source"], len(sources) + 1)
+                scores.append(f"{sc['pair']} {sc['testset']}: BLEU {sc['bleu']:.1f}, "
+                              f"chrF {sc['chrf']:.1f} [{n}]")
+            rows.append([m["model_id"], m["family"], m["params"] or "not published", m["disk"],
+                         "; ".join(scores) or "not published", m["local"]])
+        header = ["model", "family", "params", "weights", "published scores ([n]: source)",
+                  "local"]
+        return plain_table(header, rows) + "".join(f"[{n}] {s}\n" for s, n in sources.items())
+
+
+@command
 def list_command(
-    fmt: Annotated[ListFormat, format_option(  # type: ignore[valid-type]
-        "table, or json for machines.")] = ListFormat.table,  # type: ignore[attr-defined]
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Show the models tarjama knows by name: family, size, published scores (each with its
     source), and whether each is present locally.
+
+    Ids are never cut short, whatever the terminal's width and when piped.
 
     Examples:
 
       tarjama models list
 
-      tarjama models list -f json | jq '.[] | select(.family == "nllb")'
+      tarjama models list --format json
+
+      TARJAMA_MODELS=/data/models tarjama models list
     """
     from translate.models.catalog import listing
 
-    rows = listing()
-    if value(fmt) == "json":
-        import json
-
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    _print_catalog(rows)
+    emit(render(ModelListing(listing()), fmt), output, force=force)
 
 
-def _print_catalog(rows: list[dict]) -> None:
-    import sys
-
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    sources: dict[str, int] = {}
-    table = Table(title="Models tarjama knows by name (scores as published; \\[n]: source)")
-    table.add_column("model", no_wrap=True)  # ids are never cut: they are typed back
-    for col in ("family", "params", "weights", "published ar→en / ar→ru / en→ru", "local"):
-        table.add_column(col)
-    for r in rows:
-        lines = []
-        for sc in r["scores"]:
-            n = sources.setdefault(sc["source"], len(sources) + 1)
-            lines.append(f"{sc['pair']} {sc['testset']}: BLEU {sc['bleu']:.1f}, "
-                         f"chrF {sc['chrf']:.1f} [{n}]")
-        cells = [r["model"], r["family"], r["params"] or "not published", r["disk"],
-                 "\n".join(lines) or "not published", r["local"]]
-        table.add_row(*(Text(c) for c in cells))  # plain text: "[1]" is not markup
-    # Piped, rich would wrap at 80 columns: a pipe gets the table at its natural width.
-    console = Console(width=None if sys.stdout.isatty() else 400)
-    console.print(table)
-    for source, n in sources.items():
-        console.print(f"[{n}] {source}", highlight=False, soft_wrap=True, markup=False)
-
-
-@command(models_app, "pull")
+@command
 def pull_command(
     model_id: Annotated[str, typer.Argument(help="Hub id, e.g. Helsinki-NLP/opus-mt-ar-en.")],
     force: Annotated[bool, typer.Option(help="Replace a copy already in the store.")] = False,
@@ -104,17 +107,16 @@ def pull_command(
 
 
 Family = choices("Family", LAYOUTS)
-_OUT = typer.Option("--output", "-o", "--out", metavar="DIR", help="Directory to write.")
 
 
-@command(fixture_app, "overfit")
+@command
 def fixture_overfit(
     pairs: Annotated[list[str], typer.Option(
         "--pairs", metavar="[SRC-TGT=]TSV",
         help="source<TAB>target pairs to learn; SRC-TGT= names their direction (a bare TSV "
              "is --source-lang → --target-lang). Repeatable: a multilingual family learns "
              "every direction given.")],
-    out: Annotated[Path, _OUT],
+    out: ModelDirOption,
     family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
         help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
@@ -125,13 +127,14 @@ def fixture_overfit(
     target_lang: Annotated[str | None, typer.Option(
         help="Language of a bare TSV's second column (default: guessed from its script).")
     ] = None,
-    force: ForceOption = False,
+    force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Train a tiny model that reproduces every pair exactly, in its family's hub layout.
 
     Families: marian (opus-mt), marian-multi (>>rus<< target tokens), nllb (NLLB-200),
-    m2m100, mbart (mBART-50 many-to-many). Training takes seconds to a minute on 2 cores.
+    m2m100, mbart (mBART-50 many-to-many). Training takes seconds to a minute on 2 cores;
+    a progress bar shows the training steps on a terminal.
 
     Examples:
 
@@ -177,16 +180,16 @@ def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
     return out
 
 
-@command(fixture_app, "shape")
+@command
 def fixture_shape(
-    out: Annotated[Path, _OUT],
+    out: ModelDirOption,
     family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
         help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
     shape: Annotated[str | None, typer.Option(
         help="Dimensions: the family's real model by default (marian: opus-mt-base, nllb: "
              "nllb-200-distilled-600M, m2m100: m2m100_418M), or tiny.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    force: ForceOption = False,
+    force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Write a random-weight model with a real model's dimensions, for speed and memory work.

@@ -9,8 +9,10 @@ from __future__ import annotations
 import typer
 
 from translate import __version__
+from translate.cli.common import OneLineErrors
 
 app = typer.Typer(
+    cls=OneLineErrors,  # usage errors on one line, like every other error
     name="tarjama",
     help="Translate Arabic news articles into English and Russian with MarianMT, align them with "
     "reference translations into a parallel corpus, and check them with BLEU.",

@@ -8,12 +8,16 @@ Steps (``build_units``):
 3. Per reference language, **paragraphs first**: the translatable blocks are aligned (the MT
    of a block is its sentences' MT joined), so a paragraph split or merged by the translator is
    found where the text is long and distinctive; **then sentences** inside each aligned group
-   of paragraphs, never across groups (the article-wide sentence beads are used where they
-   fit inside the group, for their better-normalised scores; see ``align_pair``).
+   of paragraphs, never across groups. Where one side merged paragraphs, each block of the
+   merged side gets its own part of the other side's sentences; a sentence left unpaired inside
+   a group joins its neighbour's bead; only a paragraph with no counterpart gives a 1-0 / 0-1
+   (see ``align_pair``).
 4. The ar-en and ar-ru sentence beads are merged into three-way units by Arabic-side overlap:
-   connected components over Arabic sentence indices. A unit may lack a side (a 1-0 bead is
-   kept and its pair marked ``1-0``); a reference sentence that matches nothing becomes a unit
-   of its own (``0-1``), unless it lies inside a unit's span, which then absorbs it.
+   connected components over Arabic sentence indices, so where English and Russian divide the
+   text differently a unit takes the union on each side (``ar2-en1-ru2``). A unit lacks a side
+   only where a whole paragraph has no counterpart (its pair is marked ``1-0``); a reference
+   sentence that matches nothing becomes a unit of its own (``0-1``), unless it lies inside a
+   unit's span, which then absorbs it.
 5. Each (unit, pair) gets the alignment score (the lowest of its beads: a merged or absorbed
    bead is only as sure as its weakest part), the MT of the source side, and sentence BLEU
    (effective order) and chrF of that MT against the reference side (sacrebleu).
@@ -30,6 +34,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from translate.align.base import Bead
@@ -66,12 +71,21 @@ def _mt(sentence: Sentence, lang: str) -> str:
 def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[Bead]:
     """Paragraphs first, then sentences inside each aligned group of paragraphs.
 
-    The paragraph beads decide which sentences may pair. Inside a group, the sentence beads
-    of a whole-article sentence alignment are taken when they stay inside the group and cover
-    it: the aligner normalises its costs and scores against unrelated pairs of the same
-    document, and a group of two or three sentences has too few of them (a perfect pair
-    scores about 0.55 there, and 1-1 + 1-1 may lose to one 2-2). Only where the article-wide
-    beads cross the group's edge is the group aligned on its own.
+    The paragraph beads decide which sentences may pair; a paragraph without counterpart
+    (a 1-0 / 0-1 paragraph bead with nothing unpaired on the other side in the same place,
+    ``_pair_gaps``) is the only source of null beads. Inside a group:
+    - where one side merged paragraphs (Arabic p9 + p10 against one English paragraph), each
+      block of the merged side gets its own contiguous part of the other side's sentences
+      (``_split_group``), so no Arabic block is left out of a pair because the translator
+      joined it to its neighbour;
+    - the sentence beads are those of a whole-article sentence alignment where they stay inside
+      the part and cover it: the aligner normalises its costs against unrelated pairs of the
+      same document, and a part of two or three sentences has too few of them (a perfect pair
+      scores about 0.55 there, and 1-1 + 1-1 may lose to one 2-2); only where the whole-article
+      beads cross the part's edge is the part aligned on its own;
+    - a sentence the aligner leaves unpaired inside a part joins its neighbouring bead: its
+      paragraph has a counterpart, so its content does (a dropped sentence is more often
+      merged into a neighbour's translation than missing).
 
     Returns beads over article-wide sentence indices; every Arabic and every reference
     sentence is in exactly one bead, in order.
@@ -90,26 +104,166 @@ def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[Bead]
     )
     whole = aligner.align([s.text for s in src], [t.text for t in tgt], src_mt=src_mt)
     out: list[Bead] = []
-    for pb in para_beads:
+    for pb in _pair_gaps(para_beads):
         si = [i for p in pb.src for i in src_groups[p]]
         ti = [j for q in pb.tgt for j in tgt_groups[q]]
         if not si or not ti:
             out += [Bead((i,), (), 0.0, pb.method) for i in si]
             out += [Bead((), (j,), 0.0, pb.method) for j in ti]
             continue
-        inside = [b for b in whole if set(b.src) <= set(si) and set(b.tgt) <= set(ti)]
-        if sorted(i for b in inside for i in b.src) == si and \
-                sorted(j for b in inside for j in b.tgt) == ti:
-            out += inside
-        elif len(si) == 1 and len(ti) == 1:
-            # The paragraph bead IS the sentence bead, scored against the whole article.
-            out.append(Bead((si[0],), (ti[0],), float(pb.score), pb.method))
-        else:
-            beads = aligner.align([src[i].text for i in si], [tgt[j].text for j in ti],
-                                  src_mt=[src_mt[i] for i in si])
-            out += [Bead(tuple(si[i] for i in b.src), tuple(ti[j] for j in b.tgt),
-                             float(b.score), b.method) for b in beads]
+        src_blocks = [src_groups[p] for p in pb.src]
+        tgt_blocks = [tgt_groups[q] for q in pb.tgt]
+        for part_s, part_t in _split_group(src_blocks, tgt_blocks, whole, src, tgt):
+            beads = _part_beads(part_s, part_t, pb, whole, aligner, src, tgt, src_mt)
+            out += _attach_nulls(beads)
     return out
+
+
+def _pair_gaps(beads: list[Bead]) -> list[Bead]:
+    """Paragraphs left unpaired on BOTH sides between the same two paired paragraphs become
+    one group: in a monotone alignment they can only correspond to each other, and an omission
+    next to an addition is far rarer than a pair the signals scored poorly (a title, or a
+    dateline under a weak MT). Paragraphs unpaired on one side only stay unpaired: whether a
+    neighbouring group should take them in is what the aligner already weighed."""
+    out: list[Bead] = []
+    run: list[Bead] = []
+    for b in [*beads, None]:
+        if b is not None and not (b.src and b.tgt):
+            run.append(b)
+            continue
+        if any(x.src for x in run) and any(x.tgt for x in run):
+            out.append(_union(run))
+        else:
+            out += run
+        run = []
+        if b is not None:
+            out.append(b)
+    return out
+
+
+def _union(beads: list[Bead]) -> Bead:
+    return Bead(tuple(i for x in beads for i in x.src), tuple(j for x in beads for j in x.tgt),
+                min((x.score for x in beads if x.src and x.tgt), default=0.0), beads[0].method)
+
+
+def _split_group(src_blocks: list[list[int]], tgt_blocks: list[list[int]],
+                 whole: list[Bead], src: list[Sentence], tgt: list[Sentence]
+                 ) -> list[tuple[list[int], list[int]]]:
+    """The parts of a paragraph group: (source sentences, target sentences) per block of the
+    side that has several blocks (the source's when both have), in order."""
+    if len(src_blocks) == 1 and len(tgt_blocks) == 1:
+        return [(src_blocks[0], tgt_blocks[0])]
+    by_src = len(src_blocks) > 1
+    blocks = src_blocks if by_src else tgt_blocks
+    items = [j for b in (tgt_blocks if by_src else src_blocks) for j in b]
+    block_of = {i: k for k, b in enumerate(blocks) for i in b}
+    # the block the whole-article alignment pairs each item with (its bead's first sentence)
+    owner: dict[int, int] = {}
+    for b in whole:
+        mine, theirs = (b.src, b.tgt) if by_src else (b.tgt, b.src)
+        if mine and mine[0] in block_of:
+            owner.update({j: block_of[mine[0]] for j in theirs})
+    own_len = [sum(len((src if by_src else tgt)[i].text) for i in b) for b in blocks]
+    item_len = [len((tgt if by_src else src)[j].text) for j in items]
+    parts = partition(len(blocks), items, owner, own_len, item_len)
+    out: list[tuple[list[int], list[int]]] = []
+    for (b0, b1), (k0, k1) in parts:
+        own = [i for b in blocks[b0:b1] for i in b]
+        other = items[k0:k1]
+        out.append((own, other) if by_src else (other, own))
+    return out
+
+
+def partition(n_blocks: int, items: list[int], owner: dict[int, int], block_len: list[int],
+              item_len: list[int]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Cut ``items`` (the other side's sentences, in order) into contiguous parts, one per
+    block, every part non-empty; with fewer items than blocks, neighbouring blocks share one
+    item. Returns ((first block, end), (first item, end)) per part. The cut agrees with the
+    aligner's sentence beads as far as they go (``owner``: item -> block), then with the
+    blocks' share of the text's length (Gale-Church's observation: a translation's parts are
+    about as long as the parts they translate)."""
+    n_items = len(items)
+    total_b, total_i = max(sum(block_len), 1), max(sum(item_len), 1)
+    cum_b = [0, *accumulate(block_len)]
+    cum_i = [0, *accumulate(item_len)]
+
+    def score(b0: int, b1: int, k0: int, k1: int) -> float:
+        agree = sum(1 for k in range(k0, k1) if owner.get(items[k], -1) in range(b0, b1))
+        share_b = (cum_b[b1] - cum_b[b0]) / total_b
+        share_i = (cum_i[k1] - cum_i[k0]) / total_i
+        return agree - abs(share_b - share_i)  # length only breaks ties (it is below 1)
+
+    # one block takes one or more items; blocks share an item only when items are too few
+    steps = [(1, r) for r in range(1, n_items + 1)]
+    if n_items < n_blocks:
+        steps += [(g, 1) for g in range(2, n_blocks + 1)]
+    best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
+    for b in range(n_blocks + 1):
+        for k in range(n_items + 1):
+            if (b, k) not in best:
+                continue
+            for db, dk in steps:
+                nb, nk = b + db, k + dk
+                # both sides used up together: no block without items, no item left over
+                if nb > n_blocks or nk > n_items or (nb == n_blocks) != (nk == n_items):
+                    continue
+                cand = best[(b, k)][0] + score(b, nb, k, nk)
+                if (nb, nk) not in best or cand > best[(nb, nk)][0]:
+                    best[(nb, nk)] = (cand, (b, k))
+    out = []
+    b, k = n_blocks, n_items
+    while (b, k) != (0, 0):
+        pb, pk = best[(b, k)][1]
+        out.append(((pb, b), (pk, k)))
+        b, k = pb, pk
+    return out[::-1]
+
+
+def _part_beads(part_s: list[int], part_t: list[int], pb: Bead, whole: list[Bead], aligner: Any,
+                src: list[Sentence], tgt: list[Sentence], src_mt: list[str]) -> list[Bead]:
+    """Sentence beads of one part (both sides non-empty), article-wide indices."""
+    if not part_s or not part_t:  # a block that shares its neighbour's only sentence
+        return [Bead(tuple(part_s), tuple(part_t), 0.0, pb.method)]
+    ss, ts = set(part_s), set(part_t)
+    inside = [b for b in whole if set(b.src) <= ss and set(b.tgt) <= ts]
+    if sorted(i for b in inside for i in b.src) == part_s and \
+            sorted(j for b in inside for j in b.tgt) == part_t:
+        return inside
+    if len(part_s) == 1 or len(part_t) == 1:
+        # One sentence on a side: the part IS the bead, scored as its paragraph bead.
+        return [Bead(tuple(part_s), tuple(part_t), float(pb.score), pb.method)]
+    beads = aligner.align([src[i].text for i in part_s], [tgt[j].text for j in part_t],
+                          src_mt=[src_mt[i] for i in part_s])
+    return [Bead(tuple(part_s[i] for i in b.src), tuple(part_t[j] for j in b.tgt),
+                 float(b.score), b.method) for b in beads]
+
+
+def _attach_nulls(beads: list[Bead]) -> list[Bead]:
+    """A null bead inside a part joins the bead before it (the first one, the bead after)."""
+    full = [k for k, b in enumerate(beads) if b.src and b.tgt]
+    if len(full) == len(beads):
+        return beads
+    if not full:  # nothing paired: the part (both sides non-empty) is one bead
+        return [Bead(tuple(i for b in beads for i in b.src), tuple(j for b in beads
+                                                                   for j in b.tgt),
+                     0.0, beads[0].method)]
+    out: list[Bead] = []
+    pending: list[Bead] = []  # nulls before the first full bead
+    for b in beads:
+        if b.src and b.tgt:
+            out.append(_merge([*pending, b]))
+            pending = []
+        elif out:
+            out[-1] = _merge([out[-1], b])
+        else:
+            pending.append(b)
+    return out
+
+
+def _merge(beads: list[Bead]) -> Bead:
+    full = [b for b in beads if b.src and b.tgt]
+    return Bead(tuple(i for b in beads for i in b.src), tuple(j for b in beads for j in b.tgt),
+                min(b.score for b in full), full[0].method)
 
 
 def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[dict[str, Any]]:

@@ -6,7 +6,10 @@
 - A glob (``news/2024-*/*.ar.html``) is expanded; each match is a file or a directory.
 - A ``.jsonl`` file is a manifest: one ``{"id", "ar", "en", "ru", "url"}`` object a line;
   ``ar``/``en``/``ru`` are paths (relative to the manifest's folder), ``en`` or ``ru`` may be
-  missing, ``url`` (optional) is the article's identity across versions.
+  missing, ``url`` (optional) is the article's identity across versions. A path must stay
+  inside the manifest's folder (``allow_outside`` lifts that): a manifest from elsewhere must
+  not be able to pour ``/etc/passwd`` into a corpus as an "English reference". A line whose
+  text is not valid Unicode (a lone surrogate such as ``\\ud800`` in JSON) is reported, not fatal.
 
 An article's identity (the corpus ``source``) is its URL when the manifest gives one, else the
 manifest id, else the Arabic file's absolute path, as for ``corpus add``. Articles come back
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.errors import UsageError
+from translate.fsio import printable
 
 REF_LANGS = ("en", "ru")
 SUFFIXES = (".txt", ".html", ".htm", ".md")
@@ -47,6 +51,7 @@ class ArticleSpec:
 class Discovered:
     articles: list[ArticleSpec]
     skipped: list[str] = field(default_factory=list)  # one reason a line, for the report
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (where, why): failures
 
 
 @dataclass
@@ -89,7 +94,7 @@ def _from_file(path: Path, out: Discovered, origin: str) -> None:
         out.skipped.append(f"{path}: no reference beside it ({named[0]}.en.* or "
                            f"{named[0]}.ru.*)")
         return
-    out.articles.append(ArticleSpec(str(path.resolve()), path, refs, origin))
+    out.articles.append(ArticleSpec(printable(path.resolve()), path, refs, origin))
 
 
 def _from_dir(path: Path, out: Discovered) -> None:
@@ -98,34 +103,53 @@ def _from_dir(path: Path, out: Discovered) -> None:
             _from_file(p, out, str(path))
 
 
-def read_manifest(path: Path) -> list[ArticleSpec]:
+def read_manifest(path: Path, out: Discovered, *, allow_outside: bool = False) -> None:
     """The articles a JSONL manifest lists (paths relative to the manifest's folder)."""
-    from translate.fsio import read_text
+    from translate.fsio import read_lines
 
-    specs: list[ArticleSpec] = []
     base = path.resolve().parent
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
-        where = f"{path}:{n}"
+        where = f"{printable(path)}:{n}"
         try:
             row = json.loads(line)
         except ValueError as e:
             raise UsageError(f"{where}: not a JSON object ({e})") from None
         if not isinstance(row, dict) or not row.get("id") or not row.get("ar"):
             raise UsageError(f'{where}: each line needs at least "id" and "ar"')
-        refs = {lang: base / str(row[lang]) for lang in REF_LANGS if row.get(lang)}
-        if not refs:
-            raise UsageError(f'{where}: no reference ("en" or "ru")')
         unknown = set(row) - {"id", "ar", "url", *REF_LANGS}
         if unknown:
             raise UsageError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        bad = next((k for k, v in row.items() if _surrogate(str(v))), None)
+        if bad is not None:
+            out.invalid.append((where, f'"{bad}" is not valid Unicode text (a lone surrogate '
+                                       f"{_surrogate(str(row[bad]))})"))
+            continue
+        refs = {lang: _inside(base, str(row[lang]), where, lang, allow_outside)
+                for lang in REF_LANGS if row.get(lang)}
+        if not refs:
+            raise UsageError(f'{where}: no reference ("en" or "ru")')
         key = str(row.get("url") or row["id"])
-        specs.append(ArticleSpec(key, base / str(row["ar"]), refs, where))
-    return specs
+        out.articles.append(ArticleSpec(key, _inside(base, str(row["ar"]), where, "ar",
+                                                     allow_outside), refs, where))
 
 
-def discover(inputs: list[str]) -> Discovered:
+def _surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text`` as U+XXXX (JSON escapes decode to these)."""
+    found = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    return f"U+{ord(found):04X}" if found else None
+
+
+def _inside(base: Path, value: str, where: str, field: str, allow_outside: bool) -> Path:
+    path = base / value  # an absolute value stays absolute
+    if not allow_outside and not path.resolve().is_relative_to(base):
+        raise UsageError(f'{where}: "{field}" {value!r} is outside the manifest\'s folder '
+                         f"{printable(base)}; pass --allow-outside-paths to allow it")
+    return path
+
+
+def discover(inputs: list[str], *, allow_outside: bool = False) -> Discovered:
     """Every article ``inputs`` name, each once, sorted by identity."""
     if not inputs:
         raise UsageError("no inputs: give files, directories, globs or a .jsonl manifest")
@@ -142,7 +166,7 @@ def discover(inputs: list[str]) -> Discovered:
             if p.is_dir():
                 _from_dir(p, out)
             elif p.suffix.lower() == ".jsonl" and p.is_file():
-                out.articles.extend(read_manifest(p))
+                read_manifest(p, out, allow_outside=allow_outside)
             elif p.is_file():
                 _from_file(p, out, item)
             elif len(paths) == 1:

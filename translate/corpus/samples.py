@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from translate.errors import UsageError
+from translate.fsio import read_lines
 
 NTREX_FILES = {"ar": "newstest2019-ref.arb.txt", "en": "newstest2019-src.eng.txt",
                "ru": "newstest2019-ref.rus.txt"}
@@ -33,9 +34,8 @@ def _write(out: Path, name: str, pages: dict[str, list[list[str]]]) -> Path:
 def ntrex_articles(ntrex: Path, out: Path, *, count: int, max_sentences: int = 8,
                    per_paragraph: int = 2) -> list[Path]:
     """The first ``count`` NTREX documents as articles (at most ``max_sentences`` each)."""
-    lines = {lang: (ntrex / f).read_text(encoding="utf-8").splitlines()
-             for lang, f in NTREX_FILES.items()}
-    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    lines = {lang: read_lines(ntrex / f) for lang, f in NTREX_FILES.items()}
+    ids = read_lines(ntrex / "DOCUMENT_IDS.tsv")
     if not all(len(v) == len(ids) for v in lines.values()):
         raise UsageError(f"{ntrex}: the NTREX files are not line-parallel")
     docs: dict[str, list[int]] = {}

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.corpus.store import PairScore, RunInfo, SegmentRow, Side, StoredArticle, Unit
-from translate.errors import MissingExtraError, UsageError
+from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError, UsageError
 
 LANGS = ("ar", "en", "ru")
 PAIRS = ("ar-en", "ar-ru")
@@ -121,7 +121,7 @@ def from_rows(rows: list[dict[str, Any]]) -> StoredArticle:
             if r[f"{p}_bead"] is not None:
                 pairs[pair] = PairScore(r[f"{p}_bead"], r[f"{p}_method"], r[f"{p}_align"],
                                         r[f"{p}_mt"], r[f"{p}_bleu"], r[f"{p}_chrf"],
-                                        json.loads(r[f"{p}_flags"] or "[]"))
+                                        json.loads(r.get(f"{p}_flags") or "[]"))
         units.append(Unit(k, sides, pairs))
     return StoredArticle(
         key=first["article"], content_hash=first["content_hash"],
@@ -136,10 +136,13 @@ class ShardWriter:
 
     def __init__(self, directory: Path, *, run_id: str | None = None,
                  articles_per_shard: int = 64) -> None:
-        self.dir = Path(directory)
-        if self.dir.exists() and not self.dir.is_dir():
-            raise UsageError(f"{self.dir}: exists and is not a directory")
-        self.dir.mkdir(parents=True, exist_ok=True)
+        from translate.fsio import check_output_dir
+
+        self.dir = check_output_dir(directory)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UsageError(f"cannot create {self.dir} ({e.strerror or e})") from None
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self.articles_per_shard = articles_per_shard
         self._rows: list[dict[str, Any]] = []
@@ -160,10 +163,14 @@ class ShardWriter:
         table = pa.Table.from_pylist(self._rows, schema=schema())
         path = self.dir / f"part-{self.run_id}-{self._seq:05d}.parquet"
         tmp = self.dir / f".{path.name}.tmp"
-        pa.parquet.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as f:  # on disk before the name says it is complete
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        try:
+            pa.parquet.write_table(table, tmp, compression="zstd")
+            with open(tmp, "rb") as f:  # on disk before the name says it is complete
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except OSError as e:  # pyarrow's own errors for a full disk are OSError subclasses
+            tmp.unlink(missing_ok=True)
+            raise RuntimeFailure(f"cannot write the shard {path}: {e}") from None
         self.written.append(path)
         self._seq += 1
         self._rows, self._articles = [], 0
@@ -182,8 +189,13 @@ class ShardWriter:
 class ShardScan:
     articles: list[StoredArticle] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)  # article identities
-    unreadable: list[str] = field(default_factory=list)  # "path: why"
+    unreadable: list[str] = field(default_factory=list)  # "path: why" (a shard, or an article)
     rows: int = 0
+
+    @property
+    def problems(self) -> list[str]:
+        return self.unreadable + [f"article {key}: incomplete in the shards (a unit is missing)"
+                                  for key in self.incomplete]
 
 
 def shard_files(directory: Path) -> list[Path]:
@@ -196,38 +208,65 @@ def shard_files(directory: Path) -> list[Path]:
 def _read(path: Path, columns: list[str] | None, scan: ShardScan) -> list[dict[str, Any]]:
     pa = _pa()
     try:
-        return pa.parquet.read_table(path, columns=columns).to_pylist()  # type: ignore
-    except Exception as e:  # a foreign or damaged file must not stop the others
-        scan.unreadable.append(f"{path}: {type(e).__name__}: {e}"[:300])
+        table = pa.parquet.read_table(path, columns=columns)
+    except Exception as e:  # truncated, garbage, not Parquet: must not stop the others
+        scan.unreadable.append(f"{path}: not a readable Parquet shard ({type(e).__name__}: "
+                               f"{e})"[:300])
         return []
+    wanted = columns or [n for n in schema().names if not n.endswith("_flags")]  # flags: v2
+    missing = [n for n in wanted if n not in table.column_names]
+    if missing:
+        scan.unreadable.append(f"{path}: not a tarjama shard (no column "
+                               f"{', '.join(missing[:3])})")
+        return []
+    rows = table.to_pylist()
+    good = [r for r in rows if isinstance(r["content_hash"], str) and isinstance(r["ordinal"], int)
+            and isinstance(r["n_units"], int) and 1 <= r["ordinal"] <= r["n_units"]]
+    if len(good) < len(rows):
+        scan.unreadable.append(f"{path}: {len(rows) - len(good)} row(s) without a usable "
+                               "content_hash, ordinal or n_units (skipped)")
+    return good
 
 
 def _groups(directory: Path, columns: list[str] | None,
-            scan: ShardScan) -> Iterator[list[dict[str, Any]]]:
-    """Rows grouped by article content, in shard order; an article split over several shards
-    is put together; one with a unit missing everywhere is reported as incomplete."""
+            scan: ShardScan) -> Iterator[tuple[list[dict[str, Any]], list[Path]]]:
+    """Rows grouped by article content, in shard order, with the shards they came from; an
+    article split over several shards is put together; one with a unit missing everywhere is
+    reported as incomplete."""
     pending: dict[str, list[dict[str, Any]]] = {}
+    origin: dict[str, list[Path]] = {}
     for path in shard_files(directory):
         rows = _read(path, columns, scan)
         scan.rows += len(rows)
         for r in rows:
             pending.setdefault(r["content_hash"], []).append(r)
+            if path not in origin.setdefault(r["content_hash"], []):
+                origin[r["content_hash"]].append(path)
         for digest in list(pending):
             group = pending[digest]
             if {int(r["ordinal"]) for r in group} >= set(range(1, int(group[0]["n_units"]) + 1)):
-                yield pending.pop(digest)
-    scan.incomplete += sorted({g[0]["article"] for g in pending.values()})
+                yield pending.pop(digest), origin.pop(digest)
+    scan.incomplete += sorted({str(g[0]["article"]) for g in pending.values()})
 
 
 def read_shards(directory: Path) -> ShardScan:
-    """Every complete article in the shards under ``directory``, each content once."""
+    """Every complete article in the shards under ``directory``, each content once. A shard
+    that cannot be read, or an article whose rows do not make a valid one, is reported in
+    ``unreadable`` (naming the shard) and the others are read."""
     scan = ShardScan()
     seen: set[str] = set()
-    for group in _groups(directory, None, scan):
+    for group, paths in _groups(directory, None, scan):
         digest = group[0]["content_hash"]
-        if digest not in seen:
-            seen.add(digest)
+        if digest in seen:
+            continue
+        seen.add(digest)
+        try:
             scan.articles.append(from_rows(group))
+        except (TarjamaError, KeyError, TypeError, ValueError, AttributeError) as e:
+            where = ", ".join(str(p) for p in paths)
+            why = str(e) if isinstance(e, TarjamaError) else f"{type(e).__name__}: {e}"
+            scan.unreadable.append(f"{where}: article {group[0]['article']}: invalid rows "
+                                   f"(article_json or a unit) ({why})"[:400])
     return scan
 
 
@@ -237,4 +276,4 @@ def done_hashes(directory: Path) -> set[str]:
         return set()
     scan = ShardScan()
     cols = ["article", "content_hash", "ordinal", "n_units"]
-    return {g[0]["content_hash"] for g in _groups(directory, cols, scan)}
+    return {g[0]["content_hash"] for g, _ in _groups(directory, cols, scan)}

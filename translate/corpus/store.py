@@ -29,9 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import UsageError
-from translate.sqlite_wal import connect
+from translate.fsio import printable
+from translate.sqlite_wal import DbRole, guarded, open_db
 
 SCHEMA_VERSION = 1
+ROLE = DbRole("corpus database", "restore it from a backup, or salvage what is readable with "
+              "`sqlite3 FILE .recover | sqlite3 NEW` and use NEW", ("articles", "meta"))
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -197,21 +200,25 @@ class CorpusStore:
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> CorpusStore:
+        """Open (and check: before any work, a damaged file is reported with its fix)."""
         p = Path(path)
         if not create and not p.exists():
-            raise UsageError(f"{p}: no such corpus database (create it with `tarjama corpus add`)")
+            raise UsageError(f"{printable(p)}: no such corpus database (create it with "
+                             "`tarjama corpus add`)")
         if p.exists() and p.is_dir():
-            raise UsageError(f"{p}: is a directory, expected a corpus database file")
+            raise UsageError(f"{printable(p)}: is a directory, expected a corpus database file")
         if create:
-            p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = connect(p, isolation_level=None)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise UsageError(f"cannot create the folder of {printable(p)} "
+                                 f"({e.strerror or e})") from None
+        conn = open_db(p, ROLE, isolation_level=None)
+        with guarded(p, ROLE):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, str(p))
             store._migrate()
-        except sqlite3.DatabaseError as e:
-            raise UsageError(f"{p}: not a usable corpus database ({e})") from None
         return store
 
     def close(self) -> None:
@@ -226,13 +233,15 @@ class CorpusStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE: take the write lock first, so two adders cannot interleave."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with guarded(Path(self.path), ROLE):  # a full disk, a page gone bad since the open
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite rolls back by itself on some errors
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self.transaction() as c:

@@ -30,7 +30,7 @@ def backend_class(name: str) -> type[Engine]:
         return load(BACKENDS[name])  # type: ignore[no-any-return]
     except ModuleNotFoundError as e:
         if e.name == "ctranslate2":
-            raise MissingExtraError("ctranslate2", "ct2") from None
+            raise MissingExtraError("ctranslate2") from None
         raise
 
 
@@ -56,4 +56,8 @@ def load_engine(spec: str, src_lang: str, tgt_lang: str, *, backend: str = "auto
     name = choose_backend(backend, spec)
     cls = backend_class(name)
     ref = resolve(spec)
+    if name == "transformers" and ref.is_ct2:
+        raise UsageError(f"{ref.path} is a CTranslate2 model: use --backend ctranslate2 (or "
+                         "auto), or give the original Marian directory to --backend "
+                         "transformers")
     return cls(ref, src_lang, tgt_lang, options, (backend_options or {}).get(name))

@@ -14,6 +14,7 @@ from typing import Any
 
 from translate.engines.base import Engine, choose_device
 from translate.errors import UsageError
+from translate.models.adapters.base import damaged_model
 from translate.values import BackendOptions, Hypothesis
 
 
@@ -92,6 +93,8 @@ class CTranslate2Engine(Engine):
             )
         except ValueError as e:  # e.g. a compute type this CPU or GPU cannot run
             raise UsageError(f"CTranslate2 cannot load {self.model_dir}: {e}") from None
+        except RuntimeError as e:  # a truncated or damaged model.bin
+            raise damaged_model(self.model_dir, e) from None
 
     def encode(self, text: str) -> list[str]:
         """Source tokens exactly as the family's transformers tokenizer produces them."""

@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from translate.engines.base import Engine, choose_device
+from translate.models.adapters.base import damaged_model
 from translate.values import Hypothesis
 
 
@@ -37,12 +38,17 @@ class TransformersEngine(Engine):
         with warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
             warnings.simplefilter("ignore")
-            self.hf_tokenizer: Any = self.adapter.transformers_tokenizer(self.tokenizer)
-            self.model: Any = model_class.from_pretrained(
-                str(path),
-                use_safetensors=(path / "model.safetensors").is_file(),
-                trust_remote_code=False,
-            )
+            try:
+                self.hf_tokenizer: Any = self.adapter.transformers_tokenizer(self.tokenizer)
+                self.model: Any = model_class.from_pretrained(
+                    str(path),
+                    use_safetensors=(path / "model.safetensors").is_file(),
+                    trust_remote_code=False,
+                )
+            except MemoryError:
+                raise
+            except Exception as e:  # safetensors, torch and OSError all mean "damaged files"
+                raise damaged_model(path, e) from None
         self.model.to(self.device).eval()
         self._eos = self.hf_tokenizer.eos_token_id
         self._pad = self.hf_tokenizer.pad_token_id

@@ -147,7 +147,7 @@ def listing() -> list[dict[str, object]]:
 
     from translate.models.store import local_status
 
-    return [{"model": e.model_id, "family": e.family, "pairs": list(e.pairs),
+    return [{"model_id": e.model_id, "family": e.family, "pairs": list(e.pairs),
              "params": e.params, "disk": e.disk, "scores": [asdict(s) for s in e.scores],
              "source": e.source, "note": e.note, "local": local_status(e.model_id)}
             for e in CATALOG]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
-from translate.fsio import atomic_dir
+from translate.fsio import atomic_dir, check_output_dir
 from translate.models.adapters import META, adapter_for, config_copy_name
 from translate.models.store import ModelRef, resolve, store_dir, store_path
 
@@ -77,6 +77,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
                 vmap: Path | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization!r}: choose from {', '.join(QUANTIZATIONS)}")
+    check_output_dir(target)  # not a file, and writable: before the converter runs
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force to convert again")
     if vmap is not None and not Path(vmap).is_file():
@@ -85,7 +86,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
         import ctranslate2  # noqa: F401
         from ctranslate2.converters import TransformersConverter
     except ModuleNotFoundError:
-        raise MissingExtraError("ctranslate2", "ct2") from None
+        raise MissingExtraError("ctranslate2") from None
 
     adapter = adapter_for(ref.path)
     with atomic_dir(target, "convert") as tmp:

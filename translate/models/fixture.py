@@ -252,7 +252,7 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
     try:
         yield tmp
         for f in tmp.iterdir():  # save_pretrained writes 0600 files; make them plain files
-            f.chmod(0o666 & ~_umask())
+            f.chmod(fsio.new_file_mode())
         _check_out(out, force)
         if out.exists():
             old = tmp.with_suffix(".old")
@@ -266,17 +266,12 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
-
-
 def _check_out(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputExistsError(f"{out} is not empty; pass --force to replace it")
+    fsio.check_output_dir(out)  # a folder that cannot be written fails now, not after training
 
 
 def _check_pairs(pairs: Sequence[tuple[str, str]]) -> None:

@@ -110,6 +110,10 @@ def _file_digest(path: Path) -> str:
     return digest
 
 
+# Files only a CTranslate2 conversion has (ours or ct2-transformers-converter's).
+CT2_MARKERS = ("shared_vocabulary.json", "source_vocabulary.json", "tarjama.json")
+
+
 def validate_model_dir(path: Path, spec: str) -> None:
     """A directory that is not a usable model gets a clear error, not a stack trace.
 
@@ -118,8 +122,12 @@ def validate_model_dir(path: Path, spec: str) -> None:
     """
     from translate.models.adapters import adapter_type
 
-    adapter = adapter_type(path)
     converted = (path / "model.bin").is_file()  # a CTranslate2 conversion
+    if not converted and any((path / f).is_file() for f in CT2_MARKERS):
+        raise UsageError(f"{path} is a CTranslate2 conversion without its model.bin (an "
+                         "interrupted copy?); convert the model again: tarjama models convert "
+                         "SOURCE --force")
+    adapter = adapter_type(path)
     missing = adapter.missing_files(path, converted=converted)
     if missing:
         raise UsageError(

@@ -146,7 +146,11 @@ def load_spm(path: Path) -> Any:
     import sentencepiece
 
     sp = sentencepiece.SentencePieceProcessor()
-    if not sp.Load(str(path)):  # pragma: no cover - Load raises on failure in practice
+    try:
+        loaded = sp.Load(str(path))
+    except (OSError, RuntimeError) as e:
+        raise damaged_model(path.parent, e) from None
+    if not loaded:  # pragma: no cover - Load raises on failure in practice
         raise RuntimeFailure(f"cannot load {path}")
     return sp
 
@@ -158,6 +162,18 @@ def read_json(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def damaged_model(path: Path, e: Exception) -> UsageError:
+    """A model directory whose files exist but cannot be loaded (truncated, damaged)."""
+    from translate.models.store import store_dir
+
+    why = " ".join(f"{type(e).__name__}: {e}".split())[:240]
+    fix = (f"delete {path}: it is converted again on first use"
+           if path.resolve().is_relative_to(store_dir().resolve())
+           else "download, convert or build the model again")
+    return UsageError(f"the model in {path} cannot be loaded, its files are damaged ({why}); "
+                      f"{fix}")
 
 
 def unsupported(model_type: str, where: Path, families: list[str]) -> UsageError:
