@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -70,3 +71,16 @@ def test_each_engine_reports_its_progress(fixture_models, tmp_path, monkeypatch)
     for label, steps in seen.items():
         assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1] > 0, label
         assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+
+
+def test_a_child_reports_its_own_peak_memory_not_its_parents():
+    """Each model is measured in its own process; ru_maxrss survives exec on Linux, so a child
+    of a parent holding a large model used to report the parent's peak."""
+    import subprocess
+    import sys
+
+    held = bytearray(400 * 1024 * 1024)  # the parent's "model"
+    code = "from translate.bench.environment import peak_rss_mb; print(peak_rss_mb())"
+    child = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=Path(__file__).resolve().parents[1]).stdout)
+    assert len(held) and child < 300
