@@ -121,7 +121,7 @@ def test_families_suite_runs_offline_on_the_fixtures(fixture_store, tmp_path):
         ("ar-ru", s, "direct") for s in ("opus-mt", "nllb-200-distilled-600M", "m2m100-418M")
     } | {("ar-ru", s, "pivot-en") for s in
          ("opus-mt", "opus-mt-tc-big", "nllb-200-distilled-600M", "m2m100-418M")}
-    assert {r["scores"]["BLEU"]["score"] for r in rows.values()} == pytest.approx({100.0})
+    assert all(r["scores"]["BLEU"]["score"] == pytest.approx(100.0) for r in rows.values())
     assert report["baseline"] == "opus-mt"
     for (pair, system, route), r in rows.items():
         sig = r["significance"]
@@ -157,3 +157,46 @@ def test_speed_and_memory_per_model(fixture_store, tmp_path):
     history = json.loads((tmp_path / "h.jsonl").read_text(encoding="utf-8"))
     assert set(history["speed"]) == {"ar-en|Helsinki-NLP/opus-mt-ar-en",
                                      "ar-en|facebook/nllb-200-distilled-600M"}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_translate_lines_with_every_family(family_models, direction_pairs, family):
+    """One line in, one line out, blank lines kept: the filter mode with any family."""
+    pairs = direction_pairs[("ar", "ru")][:6]
+    source = "\n".join([pairs[0][0], "", *(a for a, _ in pairs[1:])]) + "\n"
+    result = runner.invoke(app, ["translate", "--lines", "-", "--to", "ru", "-q",
+                                 "-m", f"ru={family_models[family]}"], input=source)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n") == [pairs[0][1], "", *(r for _, r in pairs[1:]), ""]
+
+
+# --- refusals, as the user sees them ------------------------------------------------------------
+def _unloadable_copy(model: Path, where: Path) -> Path:
+    """The model with its weights replaced by junk: loading them would fail differently."""
+    import shutil
+
+    shutil.copytree(model, where)
+    for weights in where.glob("*.safetensors"):
+        weights.write_bytes(b"not weights")
+    return where
+
+
+def test_marian_ar_en_asked_for_ru_is_refused_before_loading(fixture_models, tmp_path):
+    model = _unloadable_copy(fixture_models["en"], tmp_path / "opus-mt-ar-en")
+    result = runner.invoke(app, ["translate", str(ARTICLE), "--to", "ru", "-m", f"ru={model}",
+                                 "--backend", "transformers", "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("tarjama: error: ")
+    assert "translates ar→en" in result.stderr and "not ar→ru" in result.stderr
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_unsupported_model_type_is_one_line_listing_the_families(tmp_path):
+    (tmp_path / "t5").mkdir()
+    (tmp_path / "t5" / "config.json").write_text(json.dumps({"model_type": "t5"}))
+    result = runner.invoke(app, ["translate", str(ARTICLE), "--to", "en",
+                                 "-m", f"en={tmp_path / 't5'}"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "'t5'" in result.stderr
+    for family in ("marian", "m2m_100", "mbart"):
+        assert family in result.stderr
