@@ -21,7 +21,7 @@ from translate.align.base import Bead
 from translate.article import Article, Translation
 from translate.cli import app
 from translate.corpus import ingest
-from translate.corpus.build import merge_three_way
+from translate.corpus.units import merge_three_way
 from translate.corpus.export import XML_LANG, select_units, to_tmx, write_export
 from translate.corpus.ingest import add_article
 from translate.corpus.stats import corpus_stats, format_stats
@@ -473,7 +473,7 @@ def _with_mt(text: str, lang: str) -> Article:
      [["جملة ثانية.", "جملة ثالثة."]]),
 ], ids=["article-beads-inside-groups", "article-beads-cross-groups"])
 def test_paragraphs_first_then_sentences_inside_groups(cross, expected, group_calls):
-    from translate.corpus.build import align_pair
+    from translate.corpus.units import align_pair
     from translate.segment import segment_text
 
     ar = _with_mt("Ru En\n\nجملة أولى.\n\nجملة ثانية. جملة ثالثة.", "en")

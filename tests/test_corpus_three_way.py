@@ -18,7 +18,7 @@ import pytest
 
 from translate.align import Bead, get_aligner
 from translate.article import Article, Translation
-from translate.corpus.build import (
+from translate.corpus.units import (
     _attach_nulls,
     _pair_gaps,
     align_pair,

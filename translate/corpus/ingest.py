@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from translate.article import Article
-from translate.corpus.build import SOURCE_LANG, Scorer, build_units, segment_rows
+from translate.corpus.units import SOURCE_LANG, Scorer, build_units, segment_rows
 from translate.corpus.store import AddResult, CorpusStore, RunInfo, StoredArticle
 from translate.errors import UsageError
 from translate.values import ProgressFactory
