@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
 
-from translate.models.fixture import LAYOUT, builder_fingerprint, read_pairs_tsv, train_overfit
+from translate.models.fixture import (
+    FIXTURE_VERSION,
+    LAYOUT,
+    builder_fingerprint,
+    read_pairs_tsv,
+    train_overfit,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 PAIR_FILES = {"en": DATA / "pairs.ar-en.tsv", "ru": DATA / "pairs.ar-ru.tsv"}
@@ -96,3 +104,37 @@ def fixture_pivot_model(request: pytest.FixtureRequest,
             shutil.rmtree(stale, ignore_errors=True)
         train_overfit(pairs, out, seed=SEED, force=True, source_lang="en", target_lang="ru")
     return out
+
+
+SEED_PAIRS = {lang: DATA / f"seed_pairs.ar-{lang}.tsv" for lang in ("en", "ru")}
+
+
+def _train(path: str, out: str, lang: str) -> dict:
+    return train_overfit(read_pairs_tsv(path), Path(out), seed=SEED, force=True,
+                         target_lang=lang)
+
+
+@pytest.fixture(scope="session")
+def seed_models(request, tmp_path_factory) -> dict[str, Path]:
+    """{"en": DIR, "ru": DIR}: tiny Marian models that translate the seed article into the
+    references' text exactly (trained on tests/data/seed_pairs.*.tsv), kept in pytest's cache
+    under a key made of the pair files, the fixture builder version and the seed."""
+    cache = getattr(request.config, "cache", None)
+    root = (cache.mkdir("tarjama-seed-fixtures") if cache is not None
+            else tmp_path_factory.mktemp("tarjama-seed-fixtures"))
+    models, todo = {}, []
+    for lang, path in SEED_PAIRS.items():
+        key = hashlib.sha256(b"\0".join([path.read_bytes(), FIXTURE_VERSION.encode(),
+                                         f"{SEED}:ar-{lang}".encode()])).hexdigest()[:16]
+        out = root / f"ar-{lang}-{key}"
+        models[lang] = out
+        if not all((out / name).is_file() for name in LAYOUT):
+            for stale in root.glob(f"ar-{lang}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            todo.append((str(path), str(out), lang))
+    if todo:
+        # One process per model: training is single-threaded by design (reproducible
+        # weights), so the two models train side by side on two cores.
+        with ProcessPoolExecutor(len(todo), mp_context=get_context("spawn")) as pool:
+            list(pool.map(_train, *zip(*todo, strict=True)))
+    return models

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.align  # noqa: F401  (registers `align` until cli/__init__ imports it)
 from translate.align.base import Bead
 from translate.align.formats import to_jsonl, to_moses, to_tmx, to_tsv
 from translate.align.gold import parse_gold, score_alignment

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.bench  # noqa: F401  (registers `bench` on the app)
 from translate.bench.environment import repo_root
 from translate.bench.history import compare_runs, find_run
 from translate.bench.quality import QualityBench, QualityOptions

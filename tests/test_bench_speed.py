@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 pytest.importorskip("ctranslate2")
 pytest.importorskip("matplotlib")
 
-import translate.cli.bench  # noqa: F401  (registers `bench`)
 from translate.cli import app
 
 runner = CliRunner()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.cache  # noqa: F401  (registers `cache stats|clear`)
 from translate.cache import TranslationCache, default_path
 from translate.cli import app
 from translate.engines.ct2 import Ct2Options
@@ -158,7 +157,7 @@ def _translate(fixture_models, out: Path, *extra: str):
 
 
 def _stats() -> dict:
-    result = runner.invoke(app, ["cache", "stats", "--json"])
+    result = runner.invoke(app, ["cache", "stats", "--format", "json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 

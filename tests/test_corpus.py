@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.corpus  # noqa: F401  (registers `tarjama corpus` until cli/__init__ does)
 from translate.align.base import Bead
 from translate.article import Article, Translation
 from translate.cli import app

@@ -1,68 +1,29 @@
 """End to end on the seed: `tarjama corpus add` with overfit fixture models trained on the seed
 pairs (so the MT of each Arabic sentence is exactly its reference text), then export.
 
-The seed models are trained once (both at the same time, one process each) and kept in pytest's
-cache under a key made of the pair files, the fixture builder version and the seed; a second
-run loads them at once, a change to the pairs retrains them.
+The seed models are trained once (the `seed_models` fixture of conftest.py) and kept in
+pytest's cache.
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import xml.etree.ElementTree as ET
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import translate.cli.corpus  # noqa: F401  (registers `tarjama corpus` until cli/__init__ does)
 from translate.cli import app
 from translate.corpus.store import CorpusStore
-from translate.models.fixture import FIXTURE_VERSION, LAYOUT, read_pairs_tsv, train_overfit
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 STEM = "lavrov-sahel-2025-04-03"
 SEED_AR = ROOT / "seeds" / f"{STEM}.ar.txt"
 SEED_REFS = {lang: ROOT / "seeds" / f"{STEM}.{lang}.txt" for lang in ("en", "ru")}
-SEED_PAIRS = {lang: DATA / f"seed_pairs.ar-{lang}.tsv" for lang in ("en", "ru")}
-SEED = 0
 runner = CliRunner()
 
 pytestmark = pytest.mark.slow
-
-
-def _train(path: str, out: str, lang: str) -> dict:
-    return train_overfit(read_pairs_tsv(path), Path(out), seed=SEED, force=True,
-                         target_lang=lang)
-
-
-@pytest.fixture(scope="session")
-def seed_models(request, tmp_path_factory) -> dict[str, Path]:
-    """{"en": DIR, "ru": DIR}: tiny Marian models that translate the seed article into the
-    references' text exactly (trained on tests/data/seed_pairs.*.tsv)."""
-    cache = getattr(request.config, "cache", None)
-    root = (cache.mkdir("tarjama-seed-fixtures") if cache is not None
-            else tmp_path_factory.mktemp("tarjama-seed-fixtures"))
-    models, todo = {}, []
-    for lang, path in SEED_PAIRS.items():
-        key = hashlib.sha256(b"\0".join([path.read_bytes(), FIXTURE_VERSION.encode(),
-                                         f"{SEED}:ar-{lang}".encode()])).hexdigest()[:16]
-        out = root / f"ar-{lang}-{key}"
-        models[lang] = out
-        if not all((out / name).is_file() for name in LAYOUT):
-            for stale in root.glob(f"ar-{lang}-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            todo.append((str(path), str(out), lang))
-    if todo:
-        # One process per model: training is single-threaded by design (reproducible
-        # weights), so the two models train side by side on two cores.
-        with ProcessPoolExecutor(len(todo), mp_context=get_context("spawn")) as pool:
-            list(pool.map(_train, *zip(*todo, strict=True)))
-    return models
 
 
 def _add(db: Path, models: dict[str, Path], method: str = "bleu"):

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 pytest.importorskip("ctranslate2")
 
-import translate.cli.convert  # noqa: F401  (registers `models convert`)
 from translate.cli import app
 from translate.engines.ct2 import Ct2Options, CTranslate2Engine
 from translate.engines.hf import TransformersEngine

@@ -86,8 +86,9 @@ def test_translations_and_exports_honour_the_umask(tmp_path, umask_027, fixture_
     model = [f"--model=en={fixture_models['en']}", "--to", "en", "--backend", "transformers",
              "-q"]
     for fmt, out in [("text", "txt"), ("markdown", "md"), ("json", "j"), ("html", "h")]:
-        target = tmp_path / out / "" if fmt in ("text", "markdown") else tmp_path / out
-        result = runner.invoke(app, ["translate", str(art), "-f", fmt, "-o", str(target),
+        # "DIR/": a folder (one language in text mode and no slash would name a file)
+        target = f"{tmp_path / out}/" if fmt in ("text", "markdown") else str(tmp_path / out)
+        result = runner.invoke(app, ["translate", str(art), "-f", fmt, "-o", target,
                                      *model])
         assert result.exit_code == 0, result.output
     written = [p for p in tmp_path.rglob("*")

@@ -9,7 +9,6 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-import translate.cli.score  # noqa: F401  (registers the command on the app)
 from translate.cli import app
 from translate.errors import InputError, UsageError
 from translate.score import compare_systems, score_corpus, score_sentences

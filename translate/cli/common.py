@@ -1,9 +1,11 @@
 """What every command shares: error handling, LANG=VALUE options, progress, output writing.
 
-The CLI is the only place that prints or exits. Each command is registered through ``command``,
-which turns the package's errors into one line on stderr and exit code 2 (usage/input) or 1;
-``OneLineErrors`` does the same for click's own usage errors (a bad option value, an unknown
-option, a missing argument), which typer would otherwise print as a four-line box.
+The CLI is the only place that prints or exits. Each command function is wrapped by
+``command``, which turns the package's errors into one line on stderr and exit code 2
+(usage/input) or 1; ``OneLineErrors`` does the same for click's own usage errors (a bad option
+value, an unknown option, a missing argument), which typer would otherwise print as a four-line
+box, and gives every command's help its plain labels (``translate.cli.helptext``). Commands are
+registered in one table, ``translate/cli/__init__.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ def fail(message: str, code: int) -> typer.Exit:
 
 
 class OneLineErrors(TyperGroup):
-    """The root group: click's usage errors become ``tarjama: error: …`` on one line, exit 2."""
+    """The root group: click's usage errors become ``tarjama: error: …`` on one line, exit 2;
+    the help of every command under it is made plain (``helptext.plain_help``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from translate.cli.helptext import plain_help
+
+        plain_help(self)  # typer built the subcommands first: the whole tree is here
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
@@ -61,36 +70,32 @@ class OneLineErrors(TyperGroup):
         sys.exit(code)
 
 
-def command(group: typer.Typer, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """Register ``fn`` on ``group`` with the package's error handling around it."""
+def command(fn: F) -> F:
+    """``fn`` with the package's error handling around it (register it in cli/__init__.py)."""
 
-    def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            try:
-                fn(*args, **kw)
-            except TarjamaError as e:
-                raise fail(str(e), e.exit_code) from None
-            except KeyboardInterrupt:
-                raise interrupted() from None
-            except BrokenPipeError:
-                # `tarjama ... | head` closed its end: not an error of ours
-                raise typer.Exit(0) from None
-            except UnicodeEncodeError as e:
-                # a lone surrogate: bytes of a non-UTF-8 argument or file name on their way
-                # into UTF-8 (SQLite, JSON); the known paths escape them, this nets the rest
-                bad = ascii(e.object[e.start:e.end])
-                raise fail(f"an argument or file name is not valid UTF-8 ({bad})", 2) from None
-            except OSError as e:
-                # The library turns the failures it expects into TarjamaError; this is the
-                # net under the rest (a disk error in a library we call): still one line.
-                where = f"{e.filename}: " if e.filename else ""
-                raise fail(f"{where}{e.strerror or e}", 1) from None
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        try:
+            fn(*args, **kw)
+        except TarjamaError as e:
+            raise fail(str(e), e.exit_code) from None
+        except KeyboardInterrupt:
+            raise interrupted() from None
+        except BrokenPipeError:
+            # `tarjama ... | head` closed its end: not an error of ours
+            raise typer.Exit(0) from None
+        except UnicodeEncodeError as e:
+            # a lone surrogate: bytes of a non-UTF-8 argument or file name on their way
+            # into UTF-8 (SQLite, JSON); the known paths escape them, this nets the rest
+            bad = ascii(e.object[e.start:e.end])
+            raise fail(f"an argument or file name is not valid UTF-8 ({bad})", 2) from None
+        except OSError as e:
+            # The library turns the failures it expects into TarjamaError; this is the
+            # net under the rest (a disk error in a library we call): still one line.
+            where = f"{e.filename}: " if e.filename else ""
+            raise fail(f"{where}{e.strerror or e}", 1) from None
 
-        group.command(name, **kwargs)(wrapper)
-        return fn
-
-    return decorate
+    return wrapper  # type: ignore[return-value]
 
 
 def interrupted() -> typer.Exit:
@@ -196,8 +201,9 @@ class Progress:
 EncodingOption = Annotated[str | None, typer.Option(
     help="Input encoding (utf-8, utf-16, windows-1256, iso-8859-6, ...); default: detect.")]
 InputFormatOption = Annotated[InputFormat, typer.Option(
-    "--input-format", help="auto | text | html | markdown.")]
+    "--input-format", help="How to read the input; auto: from its name and content.")]
 FromOption = Annotated[str, typer.Option(
     "--from", help="Source language; anything but ar skips the is-it-Arabic check.")]
 VerboseOption = Annotated[bool, typer.Option(
-    "--verbose", "-v", help="Report how the input was read (format, encoding).")]
+    "--verbose", "-v", help="Say more on stderr: how the input was read (format, encoding) "
+    "and, after a translation, every QA flag.")]

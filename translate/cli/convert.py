@@ -8,20 +8,29 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command
-from translate.cli.models import models_app
+from translate.cli.options import Choice
 
 
-@command(models_app, "convert")
+def _quantizations() -> tuple[str, ...]:
+    from translate.models.convert import QUANTIZATIONS
+
+    return QUANTIZATIONS
+
+
+@command
 def convert_command(
     model: Annotated[str, typer.Argument(
         metavar="ID_OR_PATH", help="Hub id (Helsinki-NLP/opus-mt-ar-en) or a Marian directory.")],
     quantization: Annotated[str, typer.Option(
-        help="Weight type: int8 (CPU), int8_float16 / float16 (GPU), float32.")] = "int8",
+        parser=Choice(_quantizations),
+        help="Weight type: int8 (CPU), int8_float16 / float16 (GPU), float32, ...")] = "int8",
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Directory to write (default: the tarjama model store).")] = None,
+        "--output", "-o", "--out", metavar="DIR",
+        help="Directory to write (default: the tarjama model store).")] = None,
     vmap: Annotated[Path | None, typer.Option(
         help="Vocabulary map (vmap.txt) to ship with the model, for --vmap decoding.")] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing conversion.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing conversion.")] = False,
 ) -> None:
     """Convert a MarianMT model to CTranslate2, keeping its SentencePiece models beside it.
 
@@ -31,7 +40,7 @@ def convert_command(
 
       tarjama models convert Helsinki-NLP/opus-mt-ar-en
 
-      tarjama models convert /tmp/fx-ar-en --out /tmp/fx-ar-en-ct2 --force
+      tarjama models convert /tmp/fx-ar-en -o /tmp/fx-ar-en-ct2 --force
 
       tarjama translate article.ar.txt --backend ctranslate2 --model en=/tmp/fx-ar-en-ct2
     """

@@ -8,7 +8,6 @@ Choices come from the registries: aligners (``translate.align.registry``), outpu
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,49 +18,43 @@ from translate.align.registry import METHODS
 from translate.cli.common import Progress, command, parse_assignments
 from translate.cli.options import (
     DEFAULT_BEAM,
+    DEFAULT_THREADS,
     BeamOption,
+    Choice,
     ForceOption,
     ModelOption,
+    OutputOption,
     QuietOption,
+    ResultFormatOption,
     choices,
+    emit,
+    format_option,
     output_option,
+    render,
     value,
 )
-from translate.cli.root import app
-from translate.corpus.export import EXPORT_FORMATS, PAIRS
+from translate.corpus.export import PAGE, PAIRS
 from translate.corpus.runner import BUILD_ENGINES
-from translate.engines import BACKEND_CHOICES
+from translate.engines import BACKENDS
+from translate.writers import FORMATS
 
 if TYPE_CHECKING:
     from translate.corpus.runner import BuildStatus
 
-corpus_app = typer.Typer(
-    help="Build an Arabic-English-Russian parallel corpus: add articles with their published "
-    "translations (one, or thousands with `build`, locally or on Ray), import Parquet shards, "
-    "list them, export TMX/TSV/JSONL/Moses or a reading page, show statistics.",
-    no_args_is_help=True,
-)
-app.add_typer(corpus_app, name="corpus")
-
-Method = choices("Method", METHODS)
-Backend = choices("Backend", BACKEND_CHOICES)
 Pair = choices("Pair", PAIRS)
-ExportFormat = choices("ExportFormat", EXPORT_FORMATS)
-ReportFormat = choices("ReportFormat", ("text", "json"))
 BuildEngine = choices("BuildEngine", BUILD_ENGINES)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
-MethodOption = Annotated[Method, typer.Option(  # type: ignore[valid-type]
-    help="Alignment method (auto: embeddings + MT-BLEU + length).")]
-BackendOption = Annotated[Backend, typer.Option(  # type: ignore[valid-type]
+MethodOption = Annotated[str, typer.Option(
+    parser=Choice(METHODS), help="Alignment method (auto: embeddings + MT-BLEU + length).")]
+BackendOption = Annotated[str, typer.Option(
+    parser=Choice(lambda: ("auto", *BACKENDS)),
     help="auto: ctranslate2 when a conversion is at hand.")]
-FormatOption = Annotated[ReportFormat, typer.Option(  # type: ignore[valid-type]
-    "--format", "-f", help="text for people, json for machines.")]
 AllVersionsOption = Annotated[bool, typer.Option(
     help="Superseded versions of articles too (default: the latest only).")]
 
 
-@command(corpus_app, "add")
+@command
 def add_command(
     article: Annotated[str, typer.Argument(
         help="Arabic article (text, HTML or Markdown; UTF-8, UTF-16 or windows-1256), or - "
@@ -72,8 +65,8 @@ def add_command(
         "is. Repeatable.")],
     db: DbOption = Path("corpus.sqlite"),
     model: ModelOption = None,
-    backend: BackendOption = Backend("auto"),
-    method: MethodOption = Method("auto"),
+    backend: BackendOption = "auto",
+    method: MethodOption = "auto",
     source: Annotated[str | None, typer.Option(
         help="The article's identity across versions (its URL or a stable name); "
         "default: the article file's path relative to the database's folder.")] = None,
@@ -101,7 +94,7 @@ def add_command(
     from translate.corpus.ingest import AddRequest, add_files
 
     request = AddRequest(article, parse_assignments(ref, "--ref"), db,
-                         parse_assignments(model, "--model"), value(backend), value(method),
+                         parse_assignments(model, "--model"), backend, method,
                          source, beam)
     progress = Progress(quiet)
     with progress.running():
@@ -109,10 +102,12 @@ def add_command(
     typer.echo(result.to_text())
 
 
-@command(corpus_app, "list")
+@command
 def list_command(
     db: DbOption = Path("corpus.sqlite"),
-    fmt: FormatOption = ReportFormat("text"),
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """List the articles in the corpus: source, stored versions, units, languages.
 
@@ -126,20 +121,18 @@ def list_command(
     """
     from translate.corpus.stats import list_articles
 
-    articles = list_articles(db)
-    typer.echo(json.dumps(articles.to_dict(), ensure_ascii=False, indent=2)
-               if value(fmt) == "json" else articles.to_text())
+    emit(render(list_articles(db), fmt), output, force=force, inputs=[db])
 
 
-@command(corpus_app, "export")
+@command
 def export_command(
     output: Annotated[str | None, output_option(
         "Output file; for moses a prefix (OUT.ar, OUT.en, OUT.ru).")] = None,
     db: DbOption = Path("corpus.sqlite"),
     pair: Annotated[Pair, typer.Option(  # type: ignore[valid-type]
         help="The languages of each exported unit.")] = Pair("ar-en-ru"),
-    fmt: Annotated[ExportFormat, typer.Option(  # type: ignore[valid-type]
-        "--format", "-f", help="html: one article's reading page.")] = ExportFormat("tmx"),
+    fmt: Annotated[str, format_option(
+        lambda: (*FORMATS, PAGE), help="html: one article's reading page.")] = "tmx",
     article: Annotated[str | None, typer.Option(
         help="html: the article to show (its source, or its end; `tarjama corpus list`).")
     ] = None,
@@ -150,8 +143,7 @@ def export_command(
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Export the corpus as TMX 1.4b, TSV, JSONL or Moses (line-parallel files), or one
-    article as a reading page.
+    """Export the corpus as TMX 1.4b, TSV, JSONL or Moses, or one article as a reading page.
 
     Only units with every side of --pair are written. --min-score filters here, never in the
     store: 0.9 keeps units whose alignment is right about nine times in ten or more. Each
@@ -173,7 +165,7 @@ def export_command(
     """
     from translate.corpus.export import ExportRequest, export_corpus
 
-    result = export_corpus(ExportRequest(db, output, value(pair), value(fmt), article,
+    result = export_corpus(ExportRequest(db, output, value(pair), fmt, article,
                                          min_score, all_versions, force))
     if result.stdout is not None:
         typer.echo(result.stdout, nl=False)
@@ -183,11 +175,13 @@ def export_command(
         typer.echo(result.to_text(), err=True)
 
 
-@command(corpus_app, "stats")
+@command
 def stats_command(
     db: DbOption = Path("corpus.sqlite"),
-    fmt: FormatOption = ReportFormat("text"),
+    fmt: ResultFormatOption = "text",
     all_versions: AllVersionsOption = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Print counts (articles, versions, units per pair), score distributions and bead types.
 
@@ -202,12 +196,11 @@ def stats_command(
     """
     from translate.corpus.stats import stats_for
 
-    report = stats_for(db, all_versions=all_versions)
-    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-               if value(fmt) == "json" else report.to_text())
+    emit(render(stats_for(db, all_versions=all_versions), fmt), output, force=force,
+         inputs=[db])
 
 
-@command(corpus_app, "build")
+@command
 def build_command(
     inputs: Annotated[list[str], typer.Argument(
         help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
@@ -228,13 +221,13 @@ def build_command(
         min=1, help="ray: translation actors (each loads each model once).")] = 1,
     threads: Annotated[int, typer.Option(
         min=0, max=1024, help="CPU threads per worker (ray: also the CPUs each actor "
-        "reserves); 0 = the library default (local) / 1 (ray).")] = 0,
+        "reserves); 0 = the backend's default (local) / 1 (ray).")] = DEFAULT_THREADS,
     gpus: Annotated[float, typer.Option(min=0.0, help="ray: GPUs per actor (0: CPU).")] = 0.0,
     batch_articles: Annotated[int, typer.Option(
         min=1, help="ray: articles one actor translates together.")] = 4,
     model: ModelOption = None,
-    backend: BackendOption = Backend("auto"),
-    method: MethodOption = Method("auto"),
+    backend: BackendOption = "auto",
+    method: MethodOption = "auto",
     beam: BeamOption = DEFAULT_BEAM,
     batch_tokens: Annotated[int, typer.Option(
         min=0, help="Source tokens per translation batch at most (0: no budget).")] = 0,
@@ -273,8 +266,8 @@ def build_command(
     from translate.corpus.runner import BuildRequest, build_corpus
 
     request = BuildRequest(
-        inputs, db, out, value(engine), parse_assignments(model, "--model"), value(backend),
-        value(method), beam, batch_tokens, max_decoding_length, threads, workers, gpus,
+        inputs, db, out, value(engine), parse_assignments(model, "--model"), backend,
+        method, beam, batch_tokens, max_decoding_length, threads, workers, gpus,
         batch_articles, ray_address, report, allow_outside_paths)
     progress = Progress(quiet)
     with progress.running():
@@ -306,7 +299,7 @@ def _build_progress(progress: Progress, quiet: bool):  # type: ignore[no-untyped
     return show
 
 
-@command(corpus_app, "import")
+@command
 def import_command(
     shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards (corpus build "
                                            "--out).")],

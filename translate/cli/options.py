@@ -2,22 +2,27 @@
 
 | concern   | option                                                                 |
 |-----------|------------------------------------------------------------------------|
-| output    | ``-o/--output`` (absent or ``-``: standard output)                     |
-| format    | ``-f/--format``, an Enum so ``--help`` lists the choices; json for machines |
-| quiet     | ``-q/--quiet``: no progress bar, no ``wrote …`` lines; errors still show |
+| output    | ``-o/--output`` (absent or ``-``: standard output; ``emit`` writes it)  |
+| format    | ``-f/--format``, a choice so ``--help`` lists the values; json for machines |
+| quiet     | ``-q/--quiet``: no progress bar, ``wrote …`` lines or summaries; errors show |
 | overwrite | ``--force``: only ever replaces a regular file that is not an input    |
 | model     | ``-m/--model LANG=ID_OR_PATH``, repeatable                             |
 | decoding  | ``--beam``, ``--threads``, ``--batch-size``: one range and one default |
 
-Choices are Enums built from the registries (``choices``), so a new renderer, writer, aligner
-or backend shows up in ``--help`` and is validated by click without an edit here.
+Choices come from the registries: ``Choice(RENDERERS)`` reads the registry when the option is
+parsed and when help is shown, so a renderer, writer, aligner or backend added to its registry
+(even after import: a plugin, a test's toy) is listed in ``--help`` and accepted without an edit
+here. A fixed set of values is an Enum (``choices``). Help never shows a Python type: see
+``translate.cli.helptext``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, Protocol
 
 import typer
 
@@ -27,8 +32,27 @@ DEFAULT_THREADS = 0  # 0: the backend's own default (all cores for one translato
 STDOUT = "-"
 
 
+class Choice:
+    """A ``parser=`` for typer options: one of a registry's names, read when it is needed."""
+
+    def __init__(self, names: Mapping[str, Any] | Iterable[str] | Callable[[], Iterable[str]]
+                 ) -> None:
+        self._names = names
+
+    def names(self) -> list[str]:
+        names = self._names() if callable(self._names) else self._names
+        return list(names)
+
+    def __call__(self, value: str) -> str:
+        names = self.names()
+        if value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}")
+        return value
+
+
 def choices(name: str, values: Iterable[str]) -> type[Enum]:
-    """A ``str`` Enum of ``values``: typer shows ``[a|b|c]`` in help and refuses anything else."""
+    """A ``str`` Enum of a fixed set of ``values``: help shows ``[a|b|c]``, click refuses the
+    rest. (A set that a registry holds is a ``Choice``.)"""
     return Enum(name, {v: v for v in values}, type=str)  # type: ignore[return-value]
 
 
@@ -37,13 +61,32 @@ def value(choice: Enum | str) -> str:
     return choice.value if isinstance(choice, Enum) else choice
 
 
+class Result(Protocol):
+    """What a command prints: library results have both forms."""
+
+    def to_text(self) -> str: ...
+    def to_dict(self) -> Any: ...
+
+
+#: ``-f`` of every command that prints a result: text for people, json for machines.
+RESULT_FORMATS: dict[str, Callable[[Result], str]] = {
+    "text": lambda r: r.to_text(),
+    "json": lambda r: json.dumps(r.to_dict(), ensure_ascii=False, indent=2) + "\n",
+}
+
+
+def render(result: Result, fmt: str) -> str:
+    return RESULT_FORMATS[fmt](result)
+
+
 def output_option(help: str) -> Any:
     return typer.Option("--output", "-o", metavar="PATH",
                         help=f"{help} Absent or '-': standard output.")
 
 
-def format_option(help: str = "Output format.") -> Any:
-    return typer.Option("--format", "-f", help=help)
+def format_option(names: Mapping[str, Any] | Iterable[str] | Callable[[], Iterable[str]],
+                  help: str = "Output format; json is for machines.") -> Any:
+    return typer.Option("--format", "-f", parser=Choice(names), help=help)
 
 
 def is_stdout(output: str | None) -> bool:
@@ -51,8 +94,34 @@ def is_stdout(output: str | None) -> bool:
     return output is None or output == STDOUT
 
 
+def emit(text: str, output: str | None, *, force: bool = False, quiet: bool = False,
+         inputs: Iterable[str | Path] = ()) -> None:
+    """Print a command's result, or write it to ``-o`` (atomically, never over an input, an
+    existing file only with ``--force``) and say so on stderr unless quiet."""
+    if is_stdout(output):
+        typer.echo(text, nl=False)
+        return
+    from translate.fsio import atomic_write, printable
+
+    atomic_write(str(output), text, force=force, inputs=list(inputs))
+    if not quiet:
+        typer.echo(f"wrote {printable(str(output))}", err=True)
+
+
+def check_emit(output: str | None, *, force: bool = False,
+               inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an unusable ``-o`` before the work, not after it."""
+    if not is_stdout(output):
+        from translate.fsio import check_output
+
+        check_output(str(output), force=force, inputs=list(inputs))
+
+
+OutputOption = Annotated[str | None, output_option("Write the result to this file.")]
+ResultFormatOption = Annotated[str, format_option(RESULT_FORMATS)]
 QuietOption = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="No progress bar and no 'wrote …' lines (errors still go to stderr).")]
+    "--quiet", "-q", help="No progress bar, no 'wrote …' lines and no summaries (errors still "
+    "go to stderr).")]
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Replace existing output files (only regular files, never an input).")]
 ModelOption = Annotated[list[str] | None, typer.Option(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -15,25 +13,32 @@ from translate.cli.common import (
     VerboseOption,
     command,
 )
-from translate.cli.root import app
+from translate.cli.options import (
+    RESULT_FORMATS,
+    ForceOption,
+    OutputOption,
+    QuietOption,
+    emit,
+    format_option,
+    render,
+)
 from translate.readers import InputFormat
 
 
-class SegmentFormat(str, Enum):
-    json = "json"
-    text = "text"
-
-
-@command(app, "segment")
-def segment(
+@command
+def segment_command(
     article: Annotated[str, typer.Argument(
         help="Arabic article (text, HTML or Markdown), or - for stdin.")],
-    fmt: Annotated[SegmentFormat, typer.Option(
-        "--format", "-f", help="json: blocks, sentences, chunks and the normalisation record; "
-        "text: one segment a line as ID<TAB>ROLE<TAB>TEXT.")] = SegmentFormat.json,
+    fmt: Annotated[str, format_option(
+        RESULT_FORMATS, help="json: blocks, sentences, chunks and the normalisation record; "
+        "text: one segment a line as ID<TAB>ROLE<TAB>TEXT.")] = "json",
+    output: OutputOption = None,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
     max_tokens: Annotated[int, typer.Option(
         min=1, help="Cut sentences longer than this many subword tokens into chunks.")] = 400,
     model: Annotated[str | None, typer.Option(
+        "--model", "-m", metavar="ID_OR_PATH",
         help="Count tokens with this model's source.spm (a model directory, or a hub id "
         "already on disk) instead of the conservative estimate.")] = None,
     encoding: EncodingOption = None,
@@ -53,31 +58,12 @@ def segment(
 
       cat article.ar.txt | tarjama segment - --model models/opus-mt-ar-en
 
-      tarjama segment saved-page.html --encoding windows-1256 --verbose
+      tarjama segment saved-page.html --encoding windows-1256 --verbose -o segments.json
     """
-    from translate.readers import read_article
-    from translate.segment import segment_text
-    from translate.segment.chunk import spm_counter
+    from translate.segment import segment_file
 
-    source_text = read_article(article, encoding=encoding, fmt=input_format,
-                               source_lang=from_lang)
+    result = segment_file(article, encoding=encoding, fmt=input_format.value, lang=from_lang,
+                          model=model, max_tokens=max_tokens)
     if verbose:
-        typer.echo(f"tarjama: read {source_text.summary()}", err=True)
-    count = spm_counter(model) if model else None
-    art = segment_text(source_text.text, source=source_text.source, lang=from_lang,
-                       count_tokens=count, markup=source_text.format != "text",
-                       max_tokens=max_tokens)
-    art.notes["input"] = source_text.to_dict()
-    if model:
-        art.meta["tokenizer"] = model
-    if fmt is SegmentFormat.json:
-        typer.echo(json.dumps(art.to_dict(), ensure_ascii=False, indent=2))
-        return
-    lines = []
-    for b in art.blocks:
-        if not b.sentences:
-            lines.append(f"{b.id}\t{b.role.value}\t{b.text}")
-        for s in b.sentences:
-            units = [(c.id, c.text) for c in s.chunks] or [(s.id, s.text)]
-            lines.extend(f"{uid}\t{b.role.value}\t{text}" for uid, text in units)
-    typer.echo("\n".join(lines))
+        typer.echo(f"tarjama: read {result.read_summary}", err=True)
+    emit(render(result, fmt), output, force=force, quiet=quiet, inputs=[article])

@@ -1,9 +1,9 @@
-"""`tarjama translate`: an Arabic article into English and Russian, in the format asked for."""
+"""`tarjama translate`: Arabic articles (or, with --lines, one segment a line) into English and
+Russian, in the format asked for."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,40 +15,64 @@ from translate.cli.common import (
     VerboseOption,
     command,
     parse_assignments,
-    parse_list,
 )
-from translate.cli.root import app
+from translate.cli.options import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BEAM,
+    DEFAULT_THREADS,
+    BatchSizeOption,
+    BeamOption,
+    Choice,
+    Device,
+    DeviceOption,
+    ForceOption,
+    ModelOption,
+    QuietOption,
+    ThreadsOption,
+    format_option,
+    output_option,
+    value,
+)
+from translate.engines import BACKENDS
 from translate.readers import InputFormat
+from translate.render import RENDERERS
+
+if TYPE_CHECKING:
+    from translate.run import RunReport
 
 
-@command(app, "translate")
+@command
 def translate_command(
     articles: Annotated[list[str], typer.Argument(
-        metavar="ARTICLE...",
-        help="Arabic articles (text, HTML or Markdown), or - for stdin.")],
-    to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "en,ru",
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", metavar="LANG=ID_OR_PATH",
-        help="Model for a language (en=DIR) or a leg (en-ru=ID). Repeatable.")] = None,
+        metavar="ARTICLE...", help="Arabic articles (text, HTML or Markdown), or - for stdin; "
+        "with --lines, files of one segment a line.")],
+    to: Annotated[str | None, typer.Option(
+        "--to", show_default=False, help="Target languages, comma-separated. Default: en,ru, "
+        "or only the languages --model names (--model en=DIR alone means --to en).")] = None,
+    model: ModelOption = None,
+    lines: Annotated[bool, typer.Option(
+        "--lines", help="One segment a line in, exactly one line out per line in (blank lines "
+        "kept, a failed line left empty and reported on stderr), like marian-decoder: for test "
+        "sets and pipes into `tarjama score`. Formats: text, json (JSON Lines).")] = False,
     backend: Annotated[str, typer.Option(
-        help="transformers | ctranslate2 | auto (ctranslate2 when a conversion is at hand).")
+        parser=Choice(lambda: ("auto", *BACKENDS)),
+        help="auto: ctranslate2 (the fast path) when the model is or can be converted.")
     ] = "auto",
-    fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="text | markdown | json | html.")] = "text",
-    output: Annotated[str | None, typer.Option(
-        "--output", "-o",
-        help="Directory (text/markdown: NAME.LANG.txt; several articles) or file (json/html).")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
+    fmt: Annotated[str, format_option(RENDERERS, help="Output format (json for machines).")
+                   ] = "text",
+    output: Annotated[str | None, output_option(
+        "A file (one language, or json/html), or a folder (out/, several articles or "
+        "languages: NAME.LANG.txt; --lines: NAME.LANG).")] = None,
+    force: ForceOption = False,
     via: Annotated[str | None, typer.Option(
         help="Pivot language: --via en translates ar→en→ru instead of ar→ru.")] = None,
-    beam: Annotated[int, typer.Option(min=1, max=32, help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per batch.")] = 16,
+    beam: BeamOption = DEFAULT_BEAM,
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     max_tokens: Annotated[int, typer.Option(
         min=8, help="Longest input in subword tokens; longer sentences are cut, never truncated.")
     ] = 400,
-    device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
-    threads: Annotated[int, typer.Option(min=0, help="CPU threads (0 = default).")] = 0,
+    device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
+    threads: ThreadsOption = DEFAULT_THREADS,
     inter_threads: Annotated[int, typer.Option(
         min=1, help="ctranslate2: batches decoded in parallel (each uses --threads).")] = 1,
     batch_tokens: Annotated[int, typer.Option(
@@ -64,7 +88,7 @@ def translate_command(
         help="Decode flagged segments again (repetition controls, finer split); keep the "
         "better by the checks.")] = False,
     strict: Annotated[bool, typer.Option(help="Fail if any segment fails to translate.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     encoding: EncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     from_lang: FromOption = "ar",
@@ -74,7 +98,8 @@ def translate_command(
 
     The default models (Helsinki-NLP/opus-mt-ar-en, opus-mt-ar-ru) are downloaded from the
     Hugging Face hub on first use; pass --model LANG=DIR for local ones, or set HF_HUB_OFFLINE=1
-    to use only the local cache.
+    to use only the local cache. After the run, stderr has one line per language with the
+    segments the QA checks flagged (--verbose lists each flag).
 
     Examples:
 
@@ -86,6 +111,10 @@ def translate_command(
 
       cat article.ar.txt | tarjama translate - --to ru --via en
 
+      cat test.ar | tarjama translate --lines - --to en | tarjama score - test.en
+
+      tarjama translate --lines test.ar -o hyps/   # hyps/test.en, hyps/test.ru
+
       tarjama translate saved-page.html --encoding windows-1256 --verbose --to en
 
       tarjama translate archive/*.ar.txt -f json -o out/   # resumable: rerun after a crash
@@ -94,38 +123,44 @@ def translate_command(
     any moment and started again skips what is done and gives the same files.
     """
     from translate.engines.ct2 import Ct2Options
-    from translate.fsio import printable
-    from translate.pipeline import SUPPORTED_TARGETS, make_plan
-    from translate.render import get_renderer
-    from translate.run import ReadOptions, TranslateRun, plan_jobs
+    from translate.run import ReadOptions, TranslateSettings, translate_files
     from translate.values import DecodeOptions
 
-    targets = parse_list(to, "--to", set(SUPPORTED_TARGETS))
-    renderer = get_renderer(fmt)
-    # "out/" names a folder even before it exists (a Path would drop the slash)
-    jobs = plan_jobs(articles, renderer, targets, Path(output) if output else None,
-                     as_dir=output is not None and output.endswith("/"))
-    options = DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
-                            device=device, threads=threads, batch_tokens=batch_tokens)
-    ct2 = Ct2Options(inter_threads=inter_threads, compute_type=compute_type)
-    plan = make_plan(targets, parse_assignments(model, "--model"), via=via, backend=backend,
-                     options=options, backend_options={"ctranslate2": ct2})
-    read = ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
-                       max_tokens=max_tokens)
+    settings = TranslateSettings(
+        articles, output=output, to=to, models=parse_assignments(model, "--model"), fmt=fmt,
+        via=via, backend=backend, use_cache=cache, checks=checks, strict=strict, force=force,
+        retry_flagged=retry_flagged,
+        decoding=DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
+                               device=value(device), threads=threads, batch_tokens=batch_tokens),
+        backend_options={"ctranslate2": Ct2Options(inter_threads=inter_threads,
+                                                   compute_type=compute_type)},
+        read=ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
+                         max_tokens=max_tokens, lines=lines))
     progress = Progress(quiet)
-    run = TranslateRun(plan, renderer, targets, read=read, use_cache=cache, checks=checks,
-                       strict=strict, force=force, retry_flagged=retry_flagged,
-                       progress=progress.callback)
     with progress.running():
-        report = run.run(jobs)
+        report = translate_files(settings, progress.callback)
+    print_report(report, lines=lines, verbose=verbose, quiet=quiet)
+
+
+def print_report(report: RunReport, *, lines: bool, verbose: bool, quiet: bool) -> None:
+    """The documents on stdout; on stderr what was read, written, skipped, flagged, failed."""
+    from translate.fsio import printable
+
     if verbose:
         for note in report.read_notes.values():
             typer.echo(f"tarjama: read {note}", err=True)
     for doc in report.stdout:
         typer.echo(doc, nl=False)
-    for path in report.written:
-        typer.echo(f"wrote {printable(path)}", err=True)
-    if report.skipped:
+    for issue in report.flags.failures():
+        typer.echo(f"tarjama: {issue.line()}", err=True)
+    if not quiet:
+        for line in report.flags.summary(lines=lines):
+            typer.echo(f"tarjama: {line}", err=True)
+        for issue in report.flags.flags() if verbose else ():
+            typer.echo(f"tarjama:   {issue.line()}", err=True)
+        for path in report.written:
+            typer.echo(f"wrote {printable(path)}", err=True)
+    if report.skipped:  # even with -q: a run that did nothing says why
         typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
     for source, error in report.failed:
         typer.echo(f"tarjama: error: {printable(source)}: {error}", err=True)

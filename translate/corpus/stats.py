@@ -54,7 +54,7 @@ class CorpusStats:
         return asdict(self)
 
     def to_text(self) -> str:
-        return format_stats(self)
+        return format_stats(self) + "\n"
 
 
 def stats_for(db: Path, *, all_versions: bool = False) -> CorpusStats:
@@ -158,14 +158,14 @@ class ArticleList:
 
     def to_text(self) -> str:
         if not self.articles:
-            return "no articles (add one with `tarjama corpus add`)"
+            return "no articles (add one with `tarjama corpus add`)\n"
         lines = [f"{'versions':>8}  {'units':>6}  {'languages':<10} source"]
         lines += [f"{a.versions:>8}  {a.units:>6}  {' '.join(a.languages):<10} {a.source}"
                   for a in self.articles]
         n = len(self.articles)
         lines.append(f"{n} article{'s' if n != 1 else ''}; show one with `tarjama corpus export "
                      "--format html --article SOURCE -o page.html`")
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n"
 
 
 def list_articles(db: Path) -> ArticleList:

@@ -30,7 +30,7 @@ def backend_class(name: str) -> type[Engine]:
         return load(BACKENDS[name])  # type: ignore[no-any-return]
     except ModuleNotFoundError as e:
         if e.name == "ctranslate2":
-            raise MissingExtraError("ctranslate2", "ct2") from None
+            raise MissingExtraError("ctranslate2") from None
         raise
 
 

@@ -86,7 +86,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
         import ctranslate2  # noqa: F401
         from ctranslate2.converters import TransformersConverter
     except ModuleNotFoundError:
-        raise MissingExtraError("ctranslate2", "ct2") from None
+        raise MissingExtraError("ctranslate2") from None
 
     adapter = adapter_for(ref.path)
     with atomic_dir(target, "convert") as tmp:

@@ -46,7 +46,8 @@ class InputFormat(str, Enum):
 
 INPUT_FORMATS = tuple(f.value for f in InputFormat)
 
-__all__ = ["INPUT_FORMATS", "InputFormat", "SourceText", "parse_article", "read_article"]
+__all__ = ["INPUT_FORMATS", "InputFormat", "SourceText", "parse_article", "parse_lines",
+           "read_article"]
 
 
 @dataclass
@@ -155,6 +156,32 @@ def parse_article(data: bytes, *, name: str = "stdin", suffix: str = "",
     if source_lang == "ar":
         detect.check_arabic(stats, name)
     return SourceText(text=text, encoding=decoded.encoding, format=kind, notes=notes,
+                      source=name)
+
+
+def parse_lines(data: bytes, *, name: str = "stdin", encoding: str | None = None,
+                source_lang: str = "ar") -> SourceText:
+    """Text of one segment a line (``translate --lines``), decoded as an article is, but never
+    parsed as HTML or Markdown and allowed to be empty (a filter passes nothing through).
+    ``text`` keeps the line structure: split it with ``fsio.split_lines`` (``\n`` only)."""
+    if encoding is not None:
+        from translate.readers.encoding import lookup
+
+        lookup(encoding)
+    has_bom = any(data.startswith(b) for b, _ in BOMS)
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if data and not has_bom and not wide:
+        detect.check_binary(data, name)
+    decoded = decode(data, name, forced=encoding)
+    if "\x00" in decoded.text:
+        raise InputError(f"{name}: looks like binary data (NUL characters), not text")
+    notes: dict[str, Any] = dict(decoded.notes)
+    stats = detect.script_stats(decoded.text)
+    notes["scripts"] = stats.to_dict()
+    notes["source_lang"] = source_lang
+    if source_lang == "ar" and stats.letters:  # only digits or nothing: let it through
+        detect.check_arabic(stats, name)
+    return SourceText(text=decoded.text, encoding=decoded.encoding, format="lines", notes=notes,
                       source=name)
 
 

@@ -3,6 +3,7 @@
 Contract: ``Renderer.render(article, langs) -> dict[str, str]``. Per-language formats (text,
 markdown) return one document per language keyed by language; the others return one document
 keyed by ``"all"``. Block roles drive the structure (a heading stays a heading; chrome is dropped).
+``LINE_RENDERERS`` are the formats of ``translate --lines``: one output line per input line.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ RENDERERS: dict[str, str] = {
     "html": "translate.render.html:HtmlRenderer",
 }
 
+LINE_RENDERERS: dict[str, str] = {
+    "text": "translate.render.lines:LinesTextRenderer",
+    "json": "translate.render.lines:LinesJsonRenderer",
+}
 
-def get_renderer(name: str) -> Renderer:
-    return lookup(RENDERERS, name, "format")()  # type: ignore[no-any-return]
+
+def get_renderer(name: str, *, lines: bool = False) -> Renderer:
+    if lines and name not in LINE_RENDERERS:
+        from translate.errors import UsageError
+
+        raise UsageError(f"--lines writes {' or '.join(LINE_RENDERERS)}, not --format {name}")
+    registry = LINE_RENDERERS if lines else RENDERERS
+    return lookup(registry, name, "format")()  # type: ignore[no-any-return]
