@@ -260,3 +260,37 @@ def test_align_writes_beads_to_stdout_with_dash_and_quiet_silences_the_summary(
 def test_help_says_what_a_score_means(args):
     result = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "probability" in " ".join(result.output.split())
+
+
+def test_add_shows_progress_of_the_translation_and_the_embedding(tmp_path, pages,
+                                                                 fixture_models):
+    from translate.corpus.ingest import AddRequest, add_files
+
+    seen: dict[str, list[tuple[int, int]]] = {}
+
+    def factory(label):
+        return lambda done, total: seen.setdefault(label, []).append((done, total))
+
+    request = AddRequest(str(pages["ar"]), {"en": str(pages["en"]), "ru": str(pages["ru"])},
+                         tmp_path / "p.sqlite", {k: str(v) for k, v in fixture_models.items()},
+                         "transformers", "embed", None, 1)
+    assert add_files(request, factory).units == 4
+    done, total = seen.pop("embedding sentences")[-1]
+    assert done == total > 0
+    assert seen and all(calls[-1][0] == calls[-1][1] > 0 for calls in seen.values()), seen
+
+
+@pytest.mark.parametrize(("logger", "notice"), [
+    ("ray._private.authentication", "Token authentication is enabled for this cluster"),
+    ("ray.data._internal.progress", "Progress bars disabled because stdout is not a terminal"),
+], ids=["token", "progress-bars"])
+def test_ray_notices_a_user_cannot_act_on_are_filtered(logger, notice, caplog):
+    import logging
+
+    from translate.corpus.ray_engine import _quiet_ray
+
+    _quiet_ray()
+    with caplog.at_level(logging.NOTSET):
+        logging.getLogger(logger).warning(notice)
+        logging.getLogger(logger).error("a real error still shows")
+    assert [r.getMessage() for r in caplog.records] == ["a real error still shows"]
