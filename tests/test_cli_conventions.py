@@ -134,7 +134,6 @@ DECODING = {"beam": (1, 32, DEFAULT_BEAM), "batch_size": (1, 1024, DEFAULT_BATCH
 # Commands whose options another branch is converting; the integrator removes these entries.
 DECODING_EXCEPTIONS = {
     "bench": "command being reworked in branch fam (--threads 2 for --speed)",
-    "corpus build": "command being reworked in the corpus round after branch align",
 }
 
 
