@@ -53,9 +53,10 @@ def render(models: dict[str, Path]) -> str:
     art = segment_text(SEED.read_text(encoding="utf-8"), source=SEED.name)
     translate_articles([art], plan, engines)
     # Model ids of local fixtures are their directory names; say plainly what they are.
-    art.meta["models"] = {k: f"tarjama fixture (overfit on seed pairs): {Path(v).name}"
-                          for k, v in art.meta["models"].items()}
-    art.meta["note"] = NOTE
+    assert art.run is not None
+    art.run.models = {k: f"tarjama fixture (overfit on seed pairs): {Path(v).name}"
+                      for k, v in art.run.models.items()}
+    art.run.note = NOTE
     return render_page(art, ["en", "ru"])
 
 

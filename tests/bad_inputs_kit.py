@@ -114,14 +114,8 @@ def foreign_database(world: World, name: str = "other.sqlite") -> str:
 
 
 def stored_article(key: str = "https://example.org/1") -> object:
-    from translate.corpus.store import (
-        PairScore,
-        RunInfo,
-        SegmentRow,
-        Side,
-        StoredArticle,
-        Unit,
-    )
+    from translate.corpus.model import PairScore, Side, Unit
+    from translate.corpus.store import RunInfo, SegmentRow, StoredArticle
 
     unit = Unit(1, {"ar": Side(["p1.s1"], AR), "en": Side(["p1.s1"], EN)},
                 {"ar-en": PairScore("1-1", "length", 0.9, EN, 100.0, 100.0)})

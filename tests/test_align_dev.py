@@ -9,6 +9,8 @@ eval/align/dev_eval.py, not here: encoding the sets takes minutes on a cold cach
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ import pytest
 from translate.align import align_documents, signals, twopass
 from translate.align.gold import read_gold, score_alignment
 
-GOLD = Path(__file__).resolve().parents[1] / "eval" / "align" / "gold"
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "eval" / "align" / "gold"
 SETS = ["ar-en", "ar-en-del", "ar-ru", "ar-ru-del", "ar-en-alt", "en-ru-alt"]
 
 
@@ -83,3 +86,44 @@ def test_each_part_of_the_cost_earns_its_place(baseline, monkeypatch, ablate):
     ablated = {name: _f1(name) for name in SETS}
     mean = sum(baseline.values()) / len(SETS)
     assert sum(ablated.values()) / len(SETS) < mean - 0.004, ablated
+
+
+def _table(text: str, header: str) -> list[list[str]]:
+    """The body rows of the README table whose header row is ``header``, as cells."""
+    found = re.search(re.escape(header) + r"\n\|[-| ]+\|\n((?:\|.*\|\n)+)", text)
+    assert found, f"README has no table headed {header!r}"
+    return [[c.strip() for c in row.strip("|").split("|")] for row in found[1].splitlines()]
+
+
+def _readme_figures() -> list[tuple[str, str, str, list[float]]]:
+    """(set, method, MT, [strict F1, lax F1 where given]) of README's alignment tables."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    out = []
+    for cells in _table(text, "| method | europarlfull MT | google MT | no MT |"):
+        method = re.fullmatch(r"`(\w+)`", cells[0])
+        if method is None:  # Bleualign's own figures, not ours
+            continue
+        for mt, cell in zip(("europarlfull", "google", "none"), cells[1:], strict=True):
+            if nums := re.findall(r"\d\.\d{3}", cell):
+                out.append(("textberg", method[1], mt, [float(x) for x in nums]))
+    for cells in _table(text, "| method | " + " | ".join(SETS) + " |"):
+        row = re.fullmatch(r"`(\w+)`(?: \+ `(\w+)` MT| without MT)?", cells[0])
+        assert row, f"README NTREX row {cells[0]!r} names no method"
+        for name, cell in zip(SETS, cells[1:], strict=True):
+            out.append((name, row[1], row[2] or "none", [float(cell)]))
+    return out
+
+
+def test_readme_alignment_figures_are_results_json():
+    """README's dev tables quote eval/align/results.json (strict, lax F1), not an older run."""
+    results = json.loads((ROOT / "eval" / "align" / "results.json").read_text(encoding="utf-8"))
+    rows = {(r["set"], r["method"], r["mt"]): r for r in results["rows"]}
+    figures = _readme_figures()
+    assert len(figures) >= 5 + 6 * 6
+    wrong = []
+    for name, method, mt, quoted in figures:
+        r = rows[(name, method, mt)]
+        measured = [round(r["strict_f1"], 3), round(r["lax_f1"], 3)][:len(quoted)]
+        if quoted != measured:
+            wrong.append((name, method, mt, quoted, measured))
+    assert not wrong

@@ -140,8 +140,6 @@ MAX_COMMAND_LINES = 40
 # Commands other branches are reworking; the integrator removes each entry when its branch
 # lands (the test below fails once an entry is no longer needed, so none outlives its reason).
 KNOWN_LONG_COMMANDS = {
-    "align": "command being reworked in branch align (issue 15 §1)",
-    "corpus build": "command being reworked in the corpus round after branch align",
 }
 
 

@@ -20,18 +20,12 @@ from translate.align.base import Bead
 from translate.article import Article, Translation
 from translate.cli import app
 from translate.corpus import ingest
-from translate.corpus.build import merge_three_way
 from translate.corpus.export import XML_LANG, select_units, to_tmx, write_export
 from translate.corpus.ingest import add_article
+from translate.corpus.model import PairScore, Side, Unit
 from translate.corpus.stats import corpus_stats, format_stats
-from translate.corpus.store import (
-    CorpusStore,
-    PairScore,
-    RunInfo,
-    Side,
-    StoredArticle,
-    Unit,
-)
+from translate.corpus.store import SCHEMA_VERSION, CorpusStore, RunInfo, StoredArticle
+from translate.corpus.units import merge_three_way
 from translate.errors import OutputExistsError, UsageError
 from translate.models.fixture import read_pairs_tsv
 from translate.pipeline import make_plan
@@ -121,9 +115,9 @@ def seeded(seeded_db):
         yield s
 
 
-def units_by_ar(store) -> dict[str, dict]:
+def units_by_ar(store) -> dict[str, Unit]:
     """Units keyed by their first Arabic sentence id."""
-    return {u["sides"]["ar"].segment_ids[0]: u for u in store.units() if "ar" in u["sides"]}
+    return {u.sides["ar"].segment_ids[0]: u for u in store.units() if "ar" in u.sides}
 
 
 # --- three-way merge (pure) --------------------------------------------------------------------
@@ -157,11 +151,11 @@ MERGE_CASES = [
     "en-0-1-own-unit-between", "en-0-1-inside-span-absorbed", "ref-only-at-both-ends"])
 def test_merge_three_way(n, beads, expected):
     units = merge_three_way(n, beads)
-    got = [(u["src"], {lang: side["tgt"] for lang, side in u["langs"].items()}) for u in units]
+    got = [(g.src, dict(g.tgt)) for g in units]
     want = [(src, {lang: t for lang, t in tgts.items() if t or not src}) for src, tgts in expected]
     got = [(src, {lang: t for lang, t in tgts.items() if t or not src}) for src, tgts in got]
     assert got == want
-    covered = sorted(i for u in units for i in u["src"])
+    covered = sorted(i for g in units for i in g.src)
     assert covered == list(range(n))  # every source sentence in exactly one unit
 
 
@@ -170,14 +164,14 @@ def test_merge_three_way(n, beads, expected):
 
 def test_seed_units_follow_the_documented_merges_and_splits(seeded):
     units = units_by_ar(seeded)
-    ids = lambda u, lang: u["sides"][lang].segment_ids  # noqa: E731
+    ids = lambda u, lang: u.sides[lang].segment_ids  # noqa: E731
     assert len(list(seeded.units())) == 27
     assert ids(units["p4.s1"], "en") == ["p4.s1", "p4.s2"]  # en splits the sentence
-    assert units["p4.s1"]["pairs"]["ar-en"].bead == "1-2"
+    assert units["p4.s1"].pairs["ar-en"].bead == "1-2"
     assert ids(units["p8.s1"], "ar") == ["p8.s1", "p8.s2"]  # ru joins the two sentences
     assert ids(units["p8.s1"], "ru") == ["p9.s1"]
-    assert units["p8.s1"]["pairs"]["ar-ru"].bead == "2-1"
-    assert units["p8.s1"]["kind"] == "ar2-en2-ru1"
+    assert units["p8.s1"].pairs["ar-ru"].bead == "2-1"
+    assert units["p8.s1"].kind == "ar2-en2-ru1"
     # ar p9 + p10 → one English paragraph (en p9); ar p12 → two English paragraphs
     assert {ids(units[a], "en")[0].split(".")[0] for a in ("p9.s1", "p10.s1")} == {"p9"}
     assert [ids(units[a], "en") for a in ("p12.s1", "p12.s2")] == [["p11.s1"], ["p12.s1"]]
@@ -190,9 +184,9 @@ def test_every_arabic_sentence_is_in_exactly_one_unit_and_chrome_in_none(seeded)
     from translate.segment import segment_text
 
     ar_ids = [s.id for s in segment_text(SEED_AR.read_text(encoding="utf-8")).sentences()]
-    in_units = [i for u in seeded.units() for i in u["sides"]["ar"].segment_ids]
+    in_units = [i for u in seeded.units() for i in u.sides["ar"].segment_ids]
     assert sorted(in_units) == sorted(ar_ids) and len(in_units) == len(set(in_units))
-    texts = [s.text for u in seeded.units() for s in u["sides"].values()]
+    texts = [s.text for u in seeded.units() for s in u.sides.values()]
     assert not any(t in ("Ru En", "Ar Ru", "Ar En") for t in texts)
     row = seeded.articles()[0]
     assert json.loads(row["offered"]) == {"ar": ["ru", "en"], "en": ["ar", "ru"],
@@ -201,12 +195,12 @@ def test_every_arabic_sentence_is_in_exactly_one_unit_and_chrome_in_none(seeded)
 
 def test_seed_scores_mt_and_unit_ids(seeded):
     units = list(seeded.units())
-    assert all(re.fullmatch(r"[0-9a-f]{12}-u\d{4}", u["id"]) for u in units)
-    assert units[0]["id"].endswith("-u0001") and units[-1]["id"].endswith("-u0027")
-    first = units[0]["pairs"]["ar-en"]
-    assert first.mt == units[0]["sides"]["en"].text  # the fixture MT is the reference
+    assert all(re.fullmatch(r"[0-9a-f]{12}-u\d{4}", u.id) for u in units)
+    assert units[0].id.endswith("-u0001") and units[-1].id.endswith("-u0027")
+    first = units[0].pairs["ar-en"]
+    assert first.mt == units[0].sides["en"].text  # the fixture MT is the reference
     assert (first.bleu, first.chrf) == (100.0, 100.0)
-    assert all(0.0 <= p.align_score <= 1.0 for u in units for p in u["pairs"].values())
+    assert all(0.0 <= p.align_score <= 1.0 for u in units for p in u.pairs.values())
 
 
 def test_a_missing_reference_paragraph_gives_a_marked_1_0_unit(store):
@@ -215,11 +209,11 @@ def test_a_missing_reference_paragraph_gives_a_marked_1_0_unit(store):
     refs["en"] = "\n\n".join(b for b in refs["en"].split("\n\n") if not b.startswith(dropped))
     add_seed(store, refs=refs)
     unit = units_by_ar(store)["p11.s1"]
-    assert "en" not in unit["sides"] and "ru" in unit["sides"]
-    assert unit["pairs"]["ar-en"].bead == "1-0" and unit["pairs"]["ar-en"].bleu is None
-    assert unit["pairs"]["ar-en"].mt.startswith(dropped)  # the MT is kept for the missing side
-    assert unit["id"] not in {u["id"] for u in select_units(store, "ar-en")}
-    assert unit["id"] in {u["id"] for u in select_units(store, "ar-ru")}
+    assert "en" not in unit.sides and "ru" in unit.sides
+    assert unit.pairs["ar-en"].bead == "1-0" and unit.pairs["ar-en"].bleu is None
+    assert unit.pairs["ar-en"].mt.startswith(dropped)  # the MT is kept for the missing side
+    assert unit.id not in {u.id for u in select_units(store, "ar-en")}
+    assert unit.id in {u.id for u in select_units(store, "ar-ru")}
     assert corpus_stats(store).pairs["ar-en"].partial == 1
 
 
@@ -246,7 +240,7 @@ def test_a_changed_article_is_a_new_version_and_export_takes_the_latest(store):
     assert rows[1]["supersedes"] == rows[0]["id"]
     assert json.loads(rows[1]["offered"])["ar"] == ["ru", "en", "fr"]
     latest = select_units(store, "ar-en-ru")
-    assert {u["version"] for u in latest} == {2} and len(latest) == 27
+    assert {u.version for u in latest} == {2} and len(latest) == 27
     assert len(select_units(store, "ar-en-ru", all_versions=True)) == 54
     stats = corpus_stats(store)
     assert (stats.articles, stats.versions, stats.current_versions) == (1, 2, 1)
@@ -263,7 +257,7 @@ def test_a_failure_mid_add_leaves_no_partial_article(store):
 
 def test_store_is_wal_with_a_schema_version(store, tmp_path):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     store.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(UsageError, match="newer"):
         CorpusStore.open(tmp_path / "corpus.sqlite")
@@ -472,7 +466,7 @@ def _with_mt(text: str, lang: str) -> Article:
      [["جملة ثانية.", "جملة ثالثة."]]),
 ], ids=["article-beads-inside-groups", "article-beads-cross-groups"])
 def test_paragraphs_first_then_sentences_inside_groups(cross, expected, group_calls):
-    from translate.corpus.build import align_pair
+    from translate.corpus.units import align_pair
     from translate.segment import segment_text
 
     ar = _with_mt("Ru En\n\nجملة أولى.\n\nجملة ثانية. جملة ثالثة.", "en")

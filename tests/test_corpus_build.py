@@ -154,7 +154,7 @@ def test_local_build_stores_exact_mt_and_a_rerun_skips_everything(local_db, arti
     with CorpusStore.open(local_db) as store:
         units = list(store.units())
         assert len(store.articles()) == 5
-        assert all(u["pairs"]["ar-en"].mt == u["sides"]["en"].text for u in units)
+        assert all(u.pairs["ar-en"].mt == u.sides["en"].text for u in units)
         report = build(discover([str(articles)]).articles, DbSink(store),
                        options(fixture_models))
         assert (report.added, report.skipped, report.workers) == (0, 5, {})
@@ -216,9 +216,9 @@ def test_a_bad_article_is_reported_and_the_others_are_stored(tmp_path, articles,
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--engine", "spark"], "--engine spark: choose from local, ray"),
+    (["--engine", "spark"], "'--engine': 'spark' is not one of 'local', 'ray'"),
     (["--db", "a.sqlite", "--out", "o"], "give --db or --out, not both"),
-    (["--method", "dtw"], "--method dtw: choose from"),
+    (["--method", "dtw"], "'--method': 'dtw' is not one of 'bleu'"),
 ], ids=["unknown-engine", "db-and-out", "unknown-method"])
 def test_build_usage_errors(tmp_path, articles, args, message):
     result = runner.invoke(app, ["corpus", "build", str(articles), *args])

@@ -43,7 +43,7 @@ def corpus(tmp_path_factory, fixture_models, fixture_pairs) -> Path:
 
 def test_page_shows_references_next_to_arabic_with_scores(corpus, fixture_pairs):
     with CorpusStore.open(corpus) as store:
-        page = article_page(store)
+        _, page = article_page(store)
     assert page.count("data-unit=") >= 3 * 7  # every unit's pieces are linked
     assert "«Мы не допустим никакого вмешательства в наши внутренние дела»" in page
     assert "BLEU 100.0" in page  # the fixture MT equals the reference
@@ -70,9 +70,9 @@ def test_cli_exports_the_page_and_refuses_to_overwrite(corpus, tmp_path):
 
 def test_qa_flags_are_stored_exported_and_counted(corpus, tmp_path):
     with CorpusStore.open(corpus) as store:
-        flagged = [(u["id"], s.flags) for u in store.units() for pair, s in u["pairs"].items()
+        flagged = [(u.id, s.flags) for u in store.units() for pair, s in u.pairs.items()
                    if s.flags]
-    assert len(flagged) == 1 and flagged[0][1][0]["check"] == "length"
+    assert len(flagged) == 1 and flagged[0][1][0].check == "length"
     out = tmp_path / "c.tmx"
     assert runner.invoke(app, ["corpus", "export", "--db", str(corpus), "--format", "tmx",
                                "-o", str(out)]).exit_code == 0

@@ -69,8 +69,12 @@ def options(models, **kw) -> BuildOptions:
 
 
 def export(db: Path) -> str:
+    """The export, each article named by its absolute path (the CLI names a file relative to
+    the database's folder, the library's ``discover`` without a root by its absolute path)."""
     with CorpusStore.open(db, create=False) as store:
         rows = select_units(store, "ar-en-ru")
+    for u in rows:
+        u.article = os.path.normpath(db.resolve().parent / u.article)
     return to_jsonl(rows, "ar-en-ru") + to_tsv(rows, "ar-en-ru")
 
 

@@ -52,23 +52,23 @@ def test_seed_models_translate_the_article_into_the_references(seed_db):
     assert len(units) == 27
     for u in units:
         for lang in ("en", "ru"):
-            pair = u["pairs"][f"ar-{lang}"]
-            assert pair.mt == u["sides"][lang].text, u["id"]
+            pair = u.pairs[f"ar-{lang}"]
+            assert pair.mt == u.sides[lang].text, u.id
             assert (pair.bleu, pair.chrf) == (100.0, 100.0)
 
 
 def test_seed_three_way_units_have_the_documented_shape(seed_db):
     with CorpusStore.open(seed_db, create=False) as store:
-        units = {u["sides"]["ar"].segment_ids[0]: u for u in store.units()}
+        units = {u.sides["ar"].segment_ids[0]: u for u in store.units()}
         run = store.run(store.articles()[0]["run_id"])
-    side = lambda a, lang: units[a]["sides"][lang].segment_ids  # noqa: E731
+    side = lambda a, lang: units[a].sides[lang].segment_ids  # noqa: E731
     assert side("p4.s1", "en") == ["p4.s1", "p4.s2"]  # en: one sentence → two
     assert side("p8.s1", "ar") == ["p8.s1", "p8.s2"] and side("p8.s1", "ru") == ["p9.s1"]
     assert [side(a, "en") for a in ("p9.s1", "p10.s1")] == [["p9.s1"], ["p9.s2"]]  # en merge
     assert [side(a, "en") for a in ("p12.s1", "p12.s2")] == [["p11.s1"], ["p12.s1"]]  # split
     assert [side(a, "ru") for a in ("p6.s1", "p6.s2")] == [["p6.s1"], ["p7.s1"]]  # ru split
     assert [side(a, "ru") for a in ("p20.s1", "p21.s1")] == [["p21.s1"], ["p21.s2"]]  # merge
-    assert all(u["kind"] == "ar1-en1-ru1" for a, u in units.items() if a not in ("p4.s1",
+    assert all(u.kind == "ar1-en1-ru1" for a, u in units.items() if a not in ("p4.s1",
                                                                                "p8.s1"))
     assert "transformers" in run["options"]
 

@@ -10,10 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from translate.article import Article, Flag, Translation
+from translate.article import Article, Flag, RunRecord, Translation
 from translate.errors import UsageError
 from translate.render import get_renderer
 from translate.render.html import render_page
+from translate.render.sidebyside import parse_alignment
 from translate.segment import segment_text
 
 SOURCE = """Ru En
@@ -72,10 +73,10 @@ def sample_article(*, evil: bool = False) -> Article:
         sentences["p4.s1"].text += " " + XSS
         sentences["p4.s1"].translations["en"].text += ' "onmouseover="window.pwned=3" ' + XSS
         sentences["p2.s1"].translations["ru"].text += XSS
-    art.meta.update({"models": {"ar-en": "fixtures/ar-en", "ar-ru": "fixtures/ar-ru"},
-                     "backend": ["transformers"], "beam": 4,
-                     "translated_at": "2026-11-03T10:12:00+00:00",
-                     "note": "Fixture models: not real translations."})
+    art.run = RunRecord(models={"ar-en": "fixtures/ar-en", "ar-ru": "fixtures/ar-ru"},
+                        backend=["transformers"], beam=4,
+                        translated_at="2026-11-03T10:12:00+00:00",
+                        note="Fixture models: not real translations.")
     return art
 
 
@@ -209,11 +210,12 @@ def test_alignment_with_references_groups_and_scores():
     assert "by auto" in section
 
 
-def test_alignment_from_meta_is_used():
+def test_alignment_of_the_article_is_used():
     art = sample_article()
-    art.meta["alignment"] = alignment()["units"]
-    art.meta["alignment"][0]["ru"] = ["Министр посещает Москву"]
-    art.meta["alignment"][1]["ru"] = []
+    units = alignment()["units"]
+    units[0]["ru"] = ["Министр посещает Москву"]
+    units[1]["ru"] = []
+    art.alignment = parse_alignment(units, ["ar", "en", "ru"])
     assert 'data-unit="u1"' in render_page(art, ["en", "ru"])
 
 

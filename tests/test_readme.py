@@ -173,6 +173,9 @@ CHECKS: dict[str, Callable[[Path, subprocess.CompletedProcess[str]], bool]] = {
                                         ["model_id"],
     "--model en=/tmp/fx-en --model ru=/tmp/fx-ru -o out/":
         lambda w, r: (w / "out" / "article.en.txt").is_file(),
+    # the source is the path relative to the database's folder, never an absolute path
+    "corpus list --db corpus.sqlite":
+        lambda w, r: " seeds/lavrov-sahel-2025-04-03.ar.txt" in r.stdout and str(w) not in r.stdout,
 }
 
 EXAMPLES = examples()

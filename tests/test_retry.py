@@ -50,4 +50,5 @@ def test_retry_replaces_only_the_flagged_segment_with_a_better_one(fixture_model
     assert fixed.to_dict()["retry"] == "repetition-controls"
     others = [(s, t) for s, t in by_text.items() if "البورصة" not in s]
     assert all(t.retry is None and t.text == expected[s] for s, t in others)
-    assert art.meta["retried_segments"] == 1
+    assert art.run.retried_segments == 1
+    assert art.to_dict()["meta"]["retried_segments"] == 1

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the corpus model imports this module; this one needs its name only
+    from translate.corpus.model import Alignment
 
 
 class Role(str, Enum):
@@ -136,13 +139,38 @@ class Change:
 
 
 @dataclass
+class RunRecord:
+    """How an article was translated: what the page's footer says and the JSON's ``meta``."""
+
+    models: dict[str, str] = field(default_factory=dict)  # "ar-en" → model id or path
+    backend: list[str] = field(default_factory=list)
+    beam: int | None = None
+    via: str | None = None  # the pivot language, if any
+    translated_at: str | None = None  # ISO 8601, UTC
+    timings: dict[str, Any] = field(default_factory=dict)
+    retried_segments: int | None = None  # with --retry-flagged: segments decoded again
+    note: str | None = None  # one line for the reader (the corpus page: version and method)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"models": dict(self.models), "backend": list(self.backend),
+                               "beam": self.beam, "via": self.via,
+                               "translated_at": self.translated_at, "timings": self.timings}
+        out.update({k: v for k, v in (("retried_segments", self.retried_segments),
+                                      ("note", self.note)) if v is not None})
+        return out
+
+
+@dataclass
 class Article:
     blocks: list[Block]
     source: str = "-"  # path or "-" for stdin; a name, not content
     lang: str = "ar"
     normalisation: list[Change] = field(default_factory=list)
     notes: dict[str, Any] = field(default_factory=dict)  # e.g. {"arabic_indic_digits": 3}
-    meta: dict[str, Any] = field(default_factory=dict)  # models, backend, timings after translate
+    run: RunRecord | None = None  # set by the translation (None: not machine-translated)
+    #: references aligned with this article (the corpus page); the side-by-side view shows them
+    alignment: Alignment | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # extras for the JSON (e.g. tokenizer)
 
     @property
     def translatable_blocks(self) -> list[Block]:
@@ -167,6 +195,6 @@ class Article:
             "lang": self.lang,
             "normalisation": [c.to_dict() for c in self.normalisation],
             "notes": dict(self.notes),
-            "meta": dict(self.meta),
+            "meta": {**(self.run.to_dict() if self.run else {}), **self.meta},
             "blocks": [b.to_dict() for b in self.blocks],
         }

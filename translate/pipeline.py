@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from translate.article import Article, Sentence, Translation
+from translate.article import Article, RunRecord, Sentence, Translation
 from translate.checks import run_checks
 from translate.engines import load_engine
 from translate.engines.base import Engine
@@ -167,11 +167,10 @@ def translate_articles(articles: Sequence[Article], plan: Plan,
         if bad:
             raise RuntimeFailure(f"{len(bad)} segment(s) failed (--strict); first {bad[0][0]}: "
                                  f"{bad[0][1]}")
-    meta = _run_meta(plan, engines, elapsed)
-    if retry_flagged:
-        meta["retried_segments"] = retried
     for a in articles:
-        a.meta.update(meta)
+        a.run = _run_record(plan, engines, elapsed)
+        if retry_flagged:
+            a.run.retried_segments = retried
     return list(articles)
 
 
@@ -224,16 +223,17 @@ def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks
         s.translations[lang] = t
 
 
-def _run_meta(plan: Plan, engines: dict[tuple[str, str], Engine], elapsed: float) -> dict:
-    return {
-        "models": {f"{s}-{t}": e.model_id for (s, t), e in engines.items()},
-        "backend": sorted({e.backend for e in engines.values()}),
-        "beam": plan.options.beam,
-        "via": plan.via,
-        "translated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "timings": {
+def _run_record(plan: Plan, engines: dict[tuple[str, str], Engine], elapsed: float
+                ) -> RunRecord:
+    return RunRecord(
+        models={f"{s}-{t}": e.model_id for (s, t), e in engines.items()},
+        backend=sorted({e.backend for e in engines.values()}),
+        beam=plan.options.beam,
+        via=plan.via,
+        translated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        timings={
             "load_seconds": {f"{s}-{t}": round(e.stats.load_seconds, 3)
                              for (s, t), e in engines.items()},
             "translate_seconds": round(elapsed, 3),
         },
-    }
+    )

@@ -26,7 +26,8 @@ GROUPS: dict[str, str | None] = {
     "cache": "Inspect or clear the translation cache.",
     "corpus": "Build an Arabic-English-Russian parallel corpus: add articles with their "
               "published translations (one, or thousands with `build`, locally or on Ray), "
-              "import Parquet shards, export TMX/TSV/JSONL/Moses, show statistics.",
+              "import Parquet shards, list them, export TMX/TSV/JSONL/Moses or a reading "
+              "page, show statistics.",
 }
 
 # Every command, in the order `tarjama --help` lists it: "group command" → function. A group
@@ -46,6 +47,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "bench compare": bench.compare_command,
     "align": align.align,
     "corpus add": corpus.add_command,
+    "corpus list": corpus.list_command,
     "corpus export": corpus.export_command,
     "corpus stats": corpus.stats_command,
     "corpus build": corpus.build_command,

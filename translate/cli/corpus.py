@@ -1,119 +1,160 @@
-"""`tarjama corpus`: build an ar-en-ru parallel corpus from articles and their translations."""
+"""`tarjama corpus`: build an ar-en-ru parallel corpus from articles and their translations.
+
+Each command parses its options into the library's request object, calls one library function
+(``translate.corpus``) and prints what it returns: results on stdout, notes on stderr.
+Choices come from the registries: aligners (``translate.align.registry``), output formats
+(``translate.writers``), backends, build engines.
+"""
 
 from __future__ import annotations
 
-import json
+import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from translate.align.registry import METHODS
 from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.options import (
+    DEFAULT_BEAM,
+    DEFAULT_THREADS,
+    BeamOption,
+    Choice,
+    ForceOption,
+    ModelOption,
+    OutputOption,
+    QuietOption,
+    ResultFormatOption,
+    choices,
+    emit,
+    format_option,
+    output_option,
+    render,
+    value,
+)
+from translate.corpus.export import PAGE, PAIRS
+from translate.corpus.runner import BUILD_ENGINES
+from translate.engines import BACKENDS
+from translate.writers import FORMATS
+
+if TYPE_CHECKING:
+    from translate.corpus.runner import BuildStatus
+
+Pair = choices("Pair", PAIRS)
+BuildEngine = choices("BuildEngine", BUILD_ENGINES)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
-METHODS = ("auto", "bleu", "embed", "length")
+MethodOption = Annotated[str, typer.Option(
+    parser=Choice(METHODS), help="Alignment method (auto: embeddings + MT-BLEU + length).")]
+BackendOption = Annotated[str, typer.Option(
+    parser=Choice(lambda: ("auto", *BACKENDS)),
+    help="auto: ctranslate2 when a conversion is at hand.")]
+AllVersionsOption = Annotated[bool, typer.Option(
+    help="Superseded versions of articles too (default: the latest only).")]
 
 
 @command
 def add_command(
-    article: Annotated[str, typer.Argument(help="Arabic article (UTF-8 text), or - for stdin.")],
+    article: Annotated[str, typer.Argument(
+        help="Arabic article (text, HTML or Markdown; UTF-8, UTF-16 or windows-1256), or - "
+        "for stdin.")],
     ref: Annotated[list[str], typer.Option(
         "--ref", "-r", metavar="LANG=FILE",
-        help="A published translation of the article (en=FILE, ru=FILE). Repeatable.")],
+        help="A published translation of the article (en=FILE, ru=FILE), read as the article "
+        "is. Repeatable.")],
     db: DbOption = Path("corpus.sqlite"),
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", metavar="LANG=ID_OR_PATH",
-        help="Model translating Arabic into LANG (the MT used to align and score). Repeatable.")
-    ] = None,
-    backend: Annotated[str, typer.Option(
-        help="transformers | ctranslate2 | auto (ctranslate2 when a conversion is at hand).")
-    ] = "auto",
-    method: Annotated[str, typer.Option(
-        help="Alignment method: auto (embeddings + MT-BLEU + length) | bleu | embed | length.")
-    ] = "auto",
+    model: ModelOption = None,
+    backend: BackendOption = "auto",
+    method: MethodOption = "auto",
     source: Annotated[str | None, typer.Option(
         help="The article's identity across versions (its URL or a stable name); "
-        "default: the article file's absolute path.")] = None,
-    beam: Annotated[int, typer.Option(min=1, max=32, help="Beam size.")] = 4,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        "default: the article file's path relative to the database's folder.")] = None,
+    beam: BeamOption = DEFAULT_BEAM,
+    quiet: QuietOption = False,
 ) -> None:
     """Align an Arabic article with its published translations; store three-way units.
 
     Segments the article and each reference, translates the article into each reference
-    language, aligns paragraphs first and then sentences inside aligned paragraphs, and merges
-    the ar-en and ar-ru beads into units that share one id.
+    language (the MT used to align and score), aligns paragraphs first and then sentences
+    inside aligned paragraphs, and merges the ar-en and ar-ru beads into units that share one
+    id. Each unit's alignment score is the probability that it is right.
 
-    Adding the same inputs again changes nothing; a changed article (same --source) is stored
-    as a new version.
+    Adding the same inputs again changes nothing; a changed article (same --source, or the same
+    file) is stored as a new version. `tarjama corpus list` shows what is stored.
 
     Examples:
 
       tarjama corpus add lavrov.ar.txt --ref en=lavrov.en.txt --ref ru=lavrov.ru.txt
 
-      tarjama corpus add a.ar.txt -r en=a.en.txt --db news.sqlite --model en=DIR --method bleu
+      tarjama corpus add a.ar.html -r en=a.en.html --db news.sqlite --model en=DIR --method bleu
 
       tarjama corpus add a.ar.txt -r ru=a.ru.txt --source https://example.org/news/123
     """
-    from translate.corpus.ingest import add_article, engine_translator
-    from translate.corpus.store import CorpusStore
-    from translate.errors import InputError, UsageError
-    from translate.fsio import printable, read_text
-    from translate.pipeline import make_plan
-    from translate.values import DecodeOptions
+    from translate.corpus.ingest import AddRequest, add_files
 
-    if method not in METHODS:
-        raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
-    ref_files = parse_assignments(ref, "--ref")
-    if article == "-" and source is None:
-        raise UsageError("reading the article from stdin needs --source NAME (its identity)")
-    # Read every input before loading anything: a missing file fails in a second, not later.
-    ar_text = read_text(article)
-    if not ar_text.strip():
-        raise InputError(f"{article}: the article is empty")
-    refs = {lang: read_text(path) for lang, path in ref_files.items()}
-    key = printable(source or Path(article).resolve())
-    plan = make_plan(list(refs), parse_assignments(model, "--model"), backend=backend,
-                     options=DecodeOptions(beam=beam))
+    request = AddRequest(article, parse_assignments(ref, "--ref"), db,
+                         parse_assignments(model, "--model"), backend, method,
+                         source, beam)
     progress = Progress(quiet)
-    with progress.running(), CorpusStore.open(db) as store:
-        result = add_article(store, ar_text, refs, key=key, plan=plan, method=method,
-                             translator=engine_translator(plan, progress.callback))
-    what = {"added": "added", "new-version": "added a new version of",
-            "unchanged": "unchanged (already stored)"}[result.status]
-    note = "" if result.latest else "; it matches an older, superseded version"
-    typer.echo(f"{what} {result.key}: version {result.version}, {result.units} units "
-               f"(ids {result.content_hash[:12]}-u0001...) in {db}{note}")
+    with progress.running():
+        result = add_files(request, progress.callback)
+    typer.echo(result.to_text())
+
+
+@command
+def list_command(
+    db: DbOption = Path("corpus.sqlite"),
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """List the articles in the corpus: source, stored versions, units, languages.
+
+    An article's source is what --article (export --format html) takes, or its end.
+
+    Examples:
+
+      tarjama corpus list --db corpus.sqlite
+
+      tarjama corpus list -f json | jq -r '.[].source'
+    """
+    from translate.corpus.stats import list_articles
+
+    emit(render(list_articles(db), fmt), output, force=force, inputs=[db])
 
 
 @command
 def export_command(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o",
-        help="Output file ('-': stdout); for moses a prefix (OUT.ar, OUT.en, OUT.ru).")],
+    output: Annotated[str | None, output_option(
+        "Output file; for moses a prefix (OUT.ar, OUT.en, OUT.ru).")] = None,
     db: DbOption = Path("corpus.sqlite"),
-    pair: Annotated[str, typer.Option(help="ar-en | ar-ru | ar-en-ru.")] = "ar-en-ru",
-    fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="tmx | tsv | jsonl | moses | html (one article's page).")
-    ] = "tmx",
+    pair: Annotated[Pair, typer.Option(  # type: ignore[valid-type]
+        help="The languages of each exported unit.")] = Pair("ar-en-ru"),
+    fmt: Annotated[str, format_option(
+        lambda: (*FORMATS, PAGE), help="html: one article's reading page.")] = "tmx",
     article: Annotated[str | None, typer.Option(
-        help="html: the article to show (its source path or URL, or its end).")] = None,
+        help="html: the article to show (its source, or its end; `tarjama corpus list`).")
+    ] = None,
     min_score: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0,
-        help="Keep units whose alignment score is at least this in every pair (0-1).")] = None,
-    all_versions: Annotated[bool, typer.Option(
-        help="Export superseded versions of articles too (default: latest only).")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
+        min=0.0, max=1.0, help="Keep units whose alignment score (the probability that the "
+        "alignment is right) is at least this in every pair.")] = None,
+    all_versions: AllVersionsOption = False,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Export the corpus as TMX 1.4b, TSV, JSONL or Moses (line-parallel files).
+    """Export the corpus as TMX 1.4b, TSV, JSONL or Moses, or one article as a reading page.
 
     Only units with every side of --pair are written. --min-score filters here, never in the
-    store.
+    store: 0.9 keeps units whose alignment is right about nine times in ten or more. Each
+    unit's article is named as it is stored: its path relative to the database's folder, or
+    the --source it was given.
 
     Examples:
 
       tarjama corpus export --db corpus.sqlite --pair ar-en-ru --format tmx -o corpus.tmx
 
-      tarjama corpus export --pair ar-ru --format moses --min-score 0.5 -o train
+      tarjama corpus export --pair ar-ru --format moses --min-score 0.9 -o train
 
       (the last one writes train.ar and train.ru)
 
@@ -122,45 +163,30 @@ def export_command(
       (the reading page: Ar | En | Ru, and side by side the references aligned with the
       Arabic, with the machine translation's BLEU/chrF and QA badges)
     """
-    from translate.corpus.export import moses_paths, pair_langs, select_units, write_export
-    from translate.corpus.store import CorpusStore
-    from translate.errors import UsageError
-    from translate.fsio import check_outputs
-    from translate.writers import FORMATS
+    from translate.corpus.export import ExportRequest, export_corpus
 
-    if fmt != "html":
-        pair_langs(pair)
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
-    if str(output) == "-":  # standard output, written through like any FIFO or terminal
-        if fmt == "moses":
-            raise UsageError("--format moses writes one file per language: give a prefix")
-        output, force = Path("/dev/stdout"), True
-    # the outputs are checked before the database is read (the database is an input)
-    check_outputs(moses_paths(output, pair) if fmt == "moses" else [output], force, [db])
-    if fmt == "html":
-        from translate.corpus.page import article_page
-        from translate.fsio import atomic_write
-
-        with CorpusStore.open(db, create=False) as store:
-            page = article_page(store, article)
-        typer.echo(f"wrote {atomic_write(output, page, force=force, inputs=[db])}", err=True)
-        return
-    with CorpusStore.open(db, create=False) as store:
-        rows = select_units(store, pair, min_score=min_score, all_versions=all_versions)
-    paths = write_export(rows, pair, fmt, output, force=force)
-    typer.echo(f"wrote {len(rows)} units ({pair}, {fmt}) to {', '.join(map(str, paths))}",
-               err=True)
+    result = export_corpus(ExportRequest(db, output, value(pair), fmt, article,
+                                         min_score, all_versions, force))
+    if result.stdout is not None:
+        typer.echo(result.stdout, nl=False)
+    for warning in result.warnings(min_score):
+        typer.echo(f"tarjama: warning: {warning}", err=True)
+    if not quiet:
+        typer.echo(result.to_text(), err=True)
 
 
 @command
 def stats_command(
     db: DbOption = Path("corpus.sqlite"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
-    all_versions: Annotated[bool, typer.Option(
-        help="Count units of superseded versions too.")] = False,
+    fmt: ResultFormatOption = "text",
+    all_versions: AllVersionsOption = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Print counts (articles, versions, units per pair), score distributions and bead types.
+
+    align: the probability that a unit's alignment is right; bleu, chrf: the machine
+    translation of the unit against its reference (0-100).
 
     Examples:
 
@@ -168,28 +194,10 @@ def stats_command(
 
       tarjama corpus stats --format json | jq .pairs
     """
-    from translate.corpus.stats import corpus_stats, format_stats
-    from translate.corpus.store import CorpusStore
-    from translate.errors import UsageError
+    from translate.corpus.stats import stats_for
 
-    if fmt not in ("text", "json"):
-        raise UsageError(f"--format {fmt}: choose from text, json")
-    with CorpusStore.open(db, create=False) as store:
-        report = corpus_stats(store, all_versions=all_versions)
-    if fmt == "json":
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(format_stats(report))
-
-
-ENGINES_HELP = "local: this process, article after article | ray: a Ray Data pipeline."
-
-
-def _status_line(s: Any) -> str:
-    eta = "?" if s.eta is None else f"{int(s.eta) // 3600}:{int(s.eta) % 3600 // 60:02d}:" \
-        f"{int(s.eta) % 60:02d}"
-    return (f"corpus build: {s.done}/{s.total} articles ({s.skipped} already done, "
-            f"{s.failed} failed), {s.units} units, {s.per_hour:.0f} articles/h, ETA {eta}")
+    emit(render(stats_for(db, all_versions=all_versions), fmt), output, force=force,
+         inputs=[db])
 
 
 @command
@@ -203,26 +211,24 @@ def build_command(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write Parquet shards into this directory instead (merge them later "
         "with `tarjama corpus import`).")] = None,
-    engine: Annotated[str, typer.Option(help=ENGINES_HELP)] = "local",
+    engine: Annotated[BuildEngine, typer.Option(  # type: ignore[valid-type]
+        help="local: this process, article after article; ray: a Ray Data pipeline.")
+    ] = BuildEngine("local"),
     ray_address: Annotated[str | None, typer.Option(
         help="Ray cluster to use: auto (the running one) or HOST:PORT; default: start a "
         "local Ray instance.")] = None,
     workers: Annotated[int, typer.Option(
         min=1, help="ray: translation actors (each loads each model once).")] = 1,
     threads: Annotated[int, typer.Option(
-        min=0, help="CPU threads per worker (ray: also the CPUs each actor reserves); "
-        "0 = the library default (local) / 1 (ray).")] = 0,
+        min=0, max=1024, help="CPU threads per worker (ray: also the CPUs each actor "
+        "reserves); 0 = the backend's default (local) / 1 (ray).")] = DEFAULT_THREADS,
     gpus: Annotated[float, typer.Option(min=0.0, help="ray: GPUs per actor (0: CPU).")] = 0.0,
     batch_articles: Annotated[int, typer.Option(
         min=1, help="ray: articles one actor translates together.")] = 4,
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", metavar="LANG=ID_OR_PATH",
-        help="Model translating Arabic into LANG. Repeatable.")] = None,
-    backend: Annotated[str, typer.Option(
-        help="transformers | ctranslate2 | auto.")] = "auto",
-    method: Annotated[str, typer.Option(
-        help="Alignment method: auto | bleu | embed | length.")] = "auto",
-    beam: Annotated[int, typer.Option(min=1, max=32, help="Beam size.")] = 4,
+    model: ModelOption = None,
+    backend: BackendOption = "auto",
+    method: MethodOption = "auto",
+    beam: BeamOption = DEFAULT_BEAM,
     batch_tokens: Annotated[int, typer.Option(
         min=0, help="Source tokens per translation batch at most (0: no budget).")] = 0,
     max_decoding_length: Annotated[int, typer.Option(
@@ -232,17 +238,18 @@ def build_command(
     allow_outside_paths: Annotated[bool, typer.Option(
         help="Let a manifest name files outside its own folder (absolute paths, '..').")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Build a corpus from many articles: segment, translate, align, score, store.
 
     Each article is checkpointed on its own (one SQLite transaction, or whole in a Parquet
     shard), identified by a hash of its content and the models: kill the run at any moment,
     run the same command again, and it skips what is done and finishes the rest. Several
-    builds may write into one database at once.
+    builds may write into one database at once. A file's identity is its path relative to the
+    database's folder (or to the --out directory).
 
     --engine local runs in this process; --engine ray runs a Ray Data pipeline (pip install
-    'tarjama[ray]'), locally or on a cluster (--ray-address auto), with --workers actors.
+    'tarjama\\[ray]'), locally or on a cluster (--ray-address auto), with --workers actors.
     Both give the same corpus.
 
     Examples:
@@ -256,90 +263,40 @@ def build_command(
       tarjama corpus build manifest.jsonl --engine ray --ray-address auto --workers 40 \\
         --threads 4 --out /shared/shards/ && tarjama corpus import /shared/shards/ --db c.sqlite
     """
-    import time
+    from translate.corpus.runner import BuildRequest, build_corpus
 
-    from translate.corpus.discover import discover
-    from translate.corpus.runner import BUILD_ENGINES, BuildOptions, DbSink, ParquetSink, build
-    from translate.corpus.store import CorpusStore
-    from translate.errors import RuntimeFailure, TarjamaError, UsageError
-    from translate.fsio import atomic_write, check_output
-    from translate.pipeline import make_plan
-    from translate.values import DecodeOptions
-
-    if report is not None:  # checked now: finding it unwritable after hours of work is late
-        check_output(report, force=True, inputs=inputs)
-    if method not in METHODS:
-        raise UsageError(f"--method {method}: choose from {', '.join(METHODS)}")
-    if engine not in BUILD_ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(BUILD_ENGINES)}")
-    if db is not None and out is not None:
-        raise UsageError("give --db or --out, not both")
-    if engine == "ray":
-        from translate.corpus.ray_engine import import_ray
-
-        import_ray()  # a missing extra fails now, before any input is read
-    found = discover(inputs, allow_outside=allow_outside_paths)
-    for why in found.skipped:
-        typer.echo(f"tarjama: skipped {why}", err=True)
-    if not found.articles:
-        for where, why in found.invalid:
-            typer.echo(f"tarjama: failed {where}: {why}", err=True)
-        if found.invalid:
-            raise RuntimeFailure(f"{len(found.invalid)} article(s) failed (listed above); "
-                                 "nothing else to build")
-        raise UsageError("no articles found in the inputs")
-    langs = sorted({lang for spec in found.articles for lang in spec.refs})
-    ray_threads = threads or 1
-    options = DecodeOptions(beam=beam, batch_tokens=batch_tokens,
-                            max_decoding_length=max_decoding_length,
-                            threads=ray_threads if engine == "ray" else threads)
-    plan = make_plan(langs, parse_assignments(model, "--model"), backend=backend,
-                     options=options)
-    build_options = BuildOptions(plan=plan, method=method, workers=workers,
-                                 threads=ray_threads, gpus=gpus, batch_articles=batch_articles,
-                                 ray_address=ray_address)
+    request = BuildRequest(
+        inputs, db, out, value(engine), parse_assignments(model, "--model"), backend,
+        method, beam, batch_tokens, max_decoding_length, threads, workers, gpus,
+        batch_articles, ray_address, report, allow_outside_paths)
     progress = Progress(quiet)
+    with progress.running():
+        result = build_corpus(request, _build_progress(progress, quiet))
+    for line in result.problems():
+        typer.echo(f"tarjama: {line}", err=True)
+    typer.echo(result.to_text())
+    error = result.failure()
+    if error is not None:
+        raise error
+
+
+def _build_progress(progress: Progress, quiet: bool):  # type: ignore[no-untyped-def]
+    """The bar on a terminal; elsewhere (a log file) a status line every 15 s."""
     bar = progress.callback("articles")
     last = [0.0]
 
-    def show(s: Any) -> None:
+    def show(s: BuildStatus) -> None:
         bar(s.done, s.total)
         now = time.monotonic()
         if not quiet and not progress.enabled and (now - last[0] > 15 or s.done == s.total):
             last[0] = now
-            typer.echo(_status_line(s), err=True)
+            eta = "?" if s.eta is None else \
+                f"{int(s.eta) // 3600}:{int(s.eta) % 3600 // 60:02d}:{int(s.eta) % 60:02d}"
+            typer.echo(f"corpus build: {s.done}/{s.total} articles ({s.skipped} already done, "
+                       f"{s.failed} failed), {s.units} units, {s.per_hour:.0f} articles/h, "
+                       f"ETA {eta}", err=True)
 
-    with progress.running():
-        if out is not None:
-            result = build(found.articles, ParquetSink(out), build_options, engine=engine,
-                           progress=show)
-        else:
-            with CorpusStore.open(db or Path("corpus.sqlite")) as store:
-                result = build(found.articles, DbSink(store), build_options, engine=engine,
-                               progress=show)
-    result.input_errors[:0] = found.invalid  # named by the inputs, unusable: failures too
-    result.total += len(found.invalid)
-    report_error = None
-    if report is not None:
-        try:
-            atomic_write(report, json.dumps(result.to_dict(), indent=2) + "\n", force=True,
-                         inputs=inputs)
-        except TarjamaError as e:
-            report_error = e
-    for key, why in result.input_errors + result.failed:
-        typer.echo(f"tarjama: failed {key}: {why}", err=True)
-    rate = 3600 * (result.added + result.unchanged) / result.seconds if result.seconds else 0
-    typer.echo(f"{result.added} articles added ({result.units} units), {result.skipped} "
-               f"already done, {result.unchanged} stored meanwhile by another run, "
-               f"{len(result.failed) + len(result.input_errors)} failed; "
-               f"{result.seconds:.1f} s, {rate:.0f} articles/h, engine {engine} → "
-               f"{out if out is not None else (db or 'corpus.sqlite')}")
-    if report_error is not None:
-        raise RuntimeFailure(f"the articles are stored, but the report was not written: "
-                             f"{report_error}")
-    if result.failed or result.input_errors:
-        raise RuntimeFailure(f"{len(result.failed) + len(result.input_errors)} article(s) "
-                             "failed (listed above); the others are stored")
+    return show
 
 
 @command
@@ -357,20 +314,12 @@ def import_command(
 
       tarjama corpus import shards/ --db corpus.sqlite
     """
-    from translate.corpus.shards import read_shards
-    from translate.corpus.store import CorpusStore
-    from translate.errors import RuntimeFailure
+    from translate.corpus.shards import import_shards
 
-    counts = {"added": 0, "new-version": 0, "unchanged": 0}
-    with CorpusStore.open(db) as store:  # checked before the shards are read
-        scan = read_shards(shards)
-        for art in scan.articles:
-            counts[store.add_article(art).status] += 1
-    for why in scan.problems:
+    result = import_shards(shards, db)
+    for why in result.problems:
         typer.echo(f"tarjama: not imported: {why}", err=True)
-    typer.echo(f"imported {counts['added'] + counts['new-version']} articles "
-               f"({counts['new-version']} new versions), {counts['unchanged']} already stored, "
-               f"{len(scan.problems)} problem(s); {scan.rows} rows read into {db}")
-    if scan.problems:  # `build && import` must notice a damaged shard
-        raise RuntimeFailure(f"{len(scan.problems)} shard(s) or article(s) not imported "
-                             f"(listed above), first: {scan.problems[0]}")
+    typer.echo(result.to_text())
+    error = result.failure()
+    if error is not None:
+        raise error

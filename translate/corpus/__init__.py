@@ -1,7 +1,7 @@
 """The parallel corpus: articles with their published translations as three-way units.
 
 - ``store``: the SQLite schema and access (WAL, versioned, one transaction per article);
-- ``build``: an article and its references → three-way (ar, en, ru) units;
+- ``units``: an article and its references → three-way (ar, en, ru) units;
 - ``ingest``: ``corpus add`` as a library call (hash, segment, translate, align, store);
 - ``discover``: the articles of ``corpus build`` (files, directories, globs, JSONL manifests);
 - ``runner``: ``corpus build``: many articles, checkpointed per article, local engine, sinks;

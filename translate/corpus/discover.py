@@ -12,12 +12,14 @@
   text is not valid Unicode (a lone surrogate such as ``\\ud800`` in JSON) is reported, not fatal.
 
 An article's identity (the corpus ``source``) is its URL when the manifest gives one, else the
-manifest id, else the Arabic file's absolute path, as for ``corpus add``. Articles come back
-sorted by identity, so every run walks them in the same order.
+manifest id, else the Arabic file's path relative to ``root`` (the database's folder, or the
+shard directory), as for ``corpus add``: the same from any working directory, and no absolute
+path of this machine in an export. Articles come back sorted by identity, so every run walks
+them in the same order.
 
 Example::
 
-    found = discover(["news/", "extra.jsonl"])
+    found = discover(["news/", "extra.jsonl"], root=Path("."))
     for spec in found.articles:
         texts = read_spec(spec)
 """
@@ -26,11 +28,16 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate.errors import UsageError
 from translate.fsio import printable
+
+if TYPE_CHECKING:
+    from translate.readers import SourceText
 
 REF_LANGS = ("en", "ru")
 SUFFIXES = (".txt", ".html", ".htm", ".md")
@@ -56,10 +63,25 @@ class Discovered:
 
 @dataclass
 class ArticleTexts:
+    """An article and its references as ``translate.readers`` read them."""
+
     key: str
-    ar: str
-    refs: dict[str, str]
-    markup: bool  # read from HTML or Markdown: headings and lists come from their markers
+    ar: SourceText
+    refs: dict[str, SourceText]
+
+    @property
+    def pages(self) -> dict[str, SourceText]:
+        return {"ar": self.ar, **self.refs}
+
+    @property
+    def markup(self) -> bool:
+        """Some page was read from HTML or Markdown (part of the article's identity)."""
+        return any(p.format != "text" for p in self.pages.values())
+
+    def read(self) -> dict[str, dict[str, str]]:
+        """How each page was read: {lang: {"format", "encoding"}} (stored with the run)."""
+        return {lang: {"format": p.format, "encoding": p.encoding}
+                for lang, p in self.pages.items()}
 
 
 def _article_name(path: Path) -> tuple[str, str] | None:
@@ -84,7 +106,14 @@ def _refs_beside(ar: Path, name: str, suffix: str) -> dict[str, Path]:
     return refs
 
 
-def _from_file(path: Path, out: Discovered, origin: str) -> None:
+def article_key(path: str | Path, root: str | Path | None) -> str:
+    """A file's identity in a corpus: its path relative to ``root`` (None: absolute)."""
+    resolved = Path(path).resolve()
+    return printable(resolved if root is None else os.path.relpath(resolved,
+                                                                   Path(root).resolve()))
+
+
+def _from_file(path: Path, out: Discovered, origin: str, root: Path | None) -> None:
     named = _article_name(path)
     if named is None:
         raise UsageError(f"{path}: not an article (expected NAME.ar.txt, NAME.ar.html or a "
@@ -94,13 +123,13 @@ def _from_file(path: Path, out: Discovered, origin: str) -> None:
         out.skipped.append(f"{path}: no reference beside it ({named[0]}.en.* or "
                            f"{named[0]}.ru.*)")
         return
-    out.articles.append(ArticleSpec(printable(path.resolve()), path, refs, origin))
+    out.articles.append(ArticleSpec(article_key(path, root), path, refs, origin))
 
 
-def _from_dir(path: Path, out: Discovered) -> None:
+def _from_dir(path: Path, out: Discovered, root: Path | None) -> None:
     for p in sorted(path.rglob("*")):
         if p.is_file() and _article_name(p) is not None:
-            _from_file(p, out, str(path))
+            _from_file(p, out, str(path), root)
 
 
 def read_manifest(path: Path, out: Discovered, *, allow_outside: bool = False) -> None:
@@ -149,8 +178,10 @@ def _inside(base: Path, value: str, where: str, field: str, allow_outside: bool)
     return path
 
 
-def discover(inputs: list[str], *, allow_outside: bool = False) -> Discovered:
-    """Every article ``inputs`` name, each once, sorted by identity."""
+def discover(inputs: list[str], *, allow_outside: bool = False,
+             root: Path | None = None) -> Discovered:
+    """Every article ``inputs`` name, each once, sorted by identity (files: their path
+    relative to ``root``; None: absolute)."""
     if not inputs:
         raise UsageError("no inputs: give files, directories, globs or a .jsonl manifest")
     out = Discovered([])
@@ -164,11 +195,11 @@ def discover(inputs: list[str], *, allow_outside: bool = False) -> Discovered:
             paths = [Path(item)]
         for p in paths:
             if p.is_dir():
-                _from_dir(p, out)
+                _from_dir(p, out, root)
             elif p.suffix.lower() == ".jsonl" and p.is_file():
                 read_manifest(p, out, allow_outside=allow_outside)
             elif p.is_file():
-                _from_file(p, out, item)
+                _from_file(p, out, item, root)
             elif len(paths) == 1:
                 raise UsageError(f"{p}: no such file or directory")
     seen: dict[str, ArticleSpec] = {}
@@ -187,7 +218,6 @@ def read_spec(spec: ArticleSpec) -> ArticleTexts:
     extracted). Raises ``InputError`` for an unusable file."""
     from translate.readers import read_article
 
-    ar = read_article(spec.ar, source_lang="ar")
-    refs = {lang: read_article(path, source_lang=lang) for lang, path in spec.refs.items()}
-    markup = any(s.format != "text" for s in [ar, *refs.values()])
-    return ArticleTexts(spec.key, ar.text, {lang: s.text for lang, s in refs.items()}, markup)
+    return ArticleTexts(spec.key, read_article(spec.ar, source_lang="ar"),
+                        {lang: read_article(path, source_lang=lang)
+                         for lang, path in spec.refs.items()})

@@ -2,9 +2,17 @@
 
 The content hash is computed first, from the inputs alone: if the store already has it,
 nothing is segmented, translated or written (adding the same article twice is cheap and
-changes nothing). Models are loaded only for an article that is new.
+changes nothing). Models are loaded only for an article that is new. ``add_files`` is the whole
+command: it reads the files through ``translate.readers`` (the one door every command reads
+articles by) and names a file by its path relative to the database's folder.
 
 Example::
+
+    result = add_files(AddRequest("lavrov.ar.html", {"en": "lavrov.en.html"},
+                                  db=Path("corpus.sqlite")))
+    print(result.to_text())
+
+or, with texts already in hand::
 
     from translate.corpus.ingest import add_article, engine_translator
     from translate.corpus.store import CorpusStore
@@ -23,11 +31,14 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from translate.article import Article
-from translate.corpus.build import SOURCE_LANG, Scorer, build_units, segment_rows
+from translate.corpus.model import SOURCE_LANG
 from translate.corpus.store import AddResult, CorpusStore, RunInfo, StoredArticle
+from translate.corpus.units import Scorer, build_units, segment_rows
 from translate.errors import UsageError
 from translate.values import ProgressFactory
 
@@ -98,14 +109,21 @@ def engine_translator(plan: Plan, progress: ProgressFactory | None = None) -> Tr
     return factory
 
 
-def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str,
-                   markup: bool = False) -> tuple[Article, dict[str, Article]]:
-    """The article and its references segmented; each must have sentences to align."""
+def segment_inputs(ar_text: str, refs: dict[str, str], *, key: str, markup: bool = False,
+                   formats: dict[str, str] | None = None) -> tuple[Article, dict[str, Article]]:
+    """The article and its references segmented; each must have sentences to align.
+
+    ``formats``: how each page was read (``"ar"``, ``"en"``... → text | html | markdown): a page
+    read from HTML or Markdown takes its headings and lists from their markers, a plain text
+    page does not. Without it, ``markup`` says so for every page."""
     from translate.segment import segment_text
 
-    ar = segment_text(ar_text, source=key, lang=SOURCE_LANG, markup=markup)
-    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", lang=lang, markup=markup)
-                    for lang, text in refs.items()}
+    def marked(lang: str) -> bool:
+        return markup if formats is None else formats.get(lang, "text") != "text"
+
+    ar = segment_text(ar_text, source=key, lang=SOURCE_LANG, markup=marked(SOURCE_LANG))
+    ref_articles = {lang: segment_text(text, source=f"{key}#{lang}", lang=lang,
+                                       markup=marked(lang)) for lang, text in refs.items()}
     for lang, art in [(SOURCE_LANG, ar), *ref_articles.items()]:
         if not art.sentences():
             raise UsageError(f"the {lang} text has no sentences to align")
@@ -132,14 +150,19 @@ def article_hash(ar_text: str, refs: dict[str, str], *, plan: Plan, method: str,
 def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, digest: str,
                    plan: Plan, method: str, aligner: Aligner,
                    aligner_options: dict[str, Any] | None = None,
-                   scorer: Scorer | None = None) -> StoredArticle:
+                   scorer: Scorer | None = None,
+                   read: dict[str, dict[str, str]] | None = None) -> StoredArticle:
     """Align and score a translated article (``ar``'s sentences carry their MT): the
-    ``StoredArticle`` that ``CorpusStore.add_article`` writes."""
+    ``StoredArticle`` that ``CorpusStore.add_article`` writes. ``read``: how each page was
+    read (format, encoding), kept with the run."""
     scorer = scorer or Scorer()
     langs = list(ref_articles)
     units = build_units(ar, ref_articles, aligner, scorer=scorer)
     pages = {SOURCE_LANG: ar, **ref_articles}
-    meta = {k: v for k, v in ar.meta.items() if k not in ("timings", "translated_at")}
+    from translate.align.calibration import version as calibration_version
+
+    meta = {k: v for k, v in (ar.run.to_dict() if ar.run else {}).items()
+            if k not in ("timings", "translated_at")}
     run = RunInfo(
         backend=plan.backend,
         method=method,
@@ -148,8 +171,11 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
             "decode": plan.decoding_key(),
             "metrics": scorer.signatures(),
             "aligner": {"method": method, **(aligner_options or {}),
-                        "missing": list(getattr(aligner, "missing", []))},
+                        "missing": list(getattr(aligner, "missing", [])),
+                        # what align_score means: P(bead right), this version of the fit
+                        "calibration": calibration_version()},
             "translated": meta,
+            **({"read": read} if read else {}),
         },
     )
     return StoredArticle(
@@ -165,14 +191,17 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
 
 def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: str,
                 plan: Plan, translator: TranslatorFactory, method: str = "auto",
-                aligner_options: dict[str, Any] | None = None,
-                markup: bool = False) -> AddResult:
+                aligner_options: dict[str, Any] | None = None, markup: bool = False,
+                progress: ProgressFactory | None = None,
+                read: dict[str, dict[str, str]] | None = None) -> AddResult:
     """Add one article with its reference translations to ``store`` (one transaction).
 
     ``refs`` maps a language to the text of the published translation. ``plan`` (from
     ``translate.pipeline.make_plan``) names the models; it must translate into every language
     of ``refs``. ``markup``: the texts were read from HTML or Markdown (headings and lists come
-    from their markers). Returns what happened: ``added``, ``new-version`` or ``unchanged``.
+    from their markers); ``read`` says so per page ({lang: {"format", "encoding"}}) and is kept
+    with the run. ``progress`` reports the embedding of sentences (the translator
+    reports its own). Returns what happened: ``added``, ``new-version`` or ``unchanged``.
     """
     from translate.align import get_aligner
 
@@ -181,8 +210,57 @@ def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: 
     if existing is not None:
         return store.add_article_unchanged(existing)
     aligner = get_aligner(method, **(aligner_options or {}))
-    ar, ref_articles = segment_inputs(ar_text, refs, key=key, markup=markup)
+    formats = {lang: r["format"] for lang, r in read.items()} if read else None
+    ar, ref_articles = segment_inputs(ar_text, refs, key=key, markup=markup, formats=formats)
     translator()([ar], list(refs))
-    stored = finish_article(ar, ref_articles, key=key, digest=digest, plan=plan, method=method,
-                            aligner=aligner, aligner_options=aligner_options)
+    encoder = getattr(aligner, "encoder", None)
+    if progress is not None and encoder is not None:
+        encoder.progress = progress("embedding sentences")
+    try:
+        stored = finish_article(ar, ref_articles, key=key, digest=digest, plan=plan,
+                                method=method, aligner=aligner, aligner_options=aligner_options,
+                                read=read)
+    finally:
+        if encoder is not None:
+            encoder.progress = None  # the default encoder is shared by the whole process
     return store.add_article(stored)
+
+
+@dataclass
+class AddRequest:
+    """``tarjama corpus add``: an article file and its published translations."""
+
+    article: str  # a path, or "-" for stdin (then ``source`` is needed)
+    refs: dict[str, str]  # language → path of the reference
+    db: Path = Path("corpus.sqlite")
+    models: dict[str, str] = field(default_factory=dict)  # --model LANG=ID_OR_PATH
+    backend: str = "auto"
+    method: str = "auto"
+    source: str | None = None  # the identity across versions; default: article_key
+    beam: int = 4
+
+
+def add_files(request: AddRequest, progress: ProgressFactory | None = None) -> AddResult:
+    """Read the article and its references (any supported encoding; HTML and Markdown
+    extracted, ``translate.readers``), then ``add_article``. Every input is read before a model
+    loads: a missing file fails in a second, not after the models are loaded."""
+    from translate.corpus.discover import ArticleTexts, article_key
+    from translate.fsio import printable
+    from translate.pipeline import make_plan
+    from translate.readers import read_article
+    from translate.values import DecodeOptions
+
+    if request.article == "-" and request.source is None:
+        raise UsageError("reading the article from stdin needs --source NAME (its identity)")
+    texts = ArticleTexts("", read_article(request.article, source_lang=SOURCE_LANG),
+                         {lang: read_article(path, source_lang=lang)
+                          for lang, path in request.refs.items()})
+    key = printable(request.source) if request.source is not None else \
+        article_key(request.article, Path(request.db).parent)
+    plan = make_plan(list(texts.refs), request.models, backend=request.backend,
+                     options=DecodeOptions(beam=request.beam))
+    with CorpusStore.open(request.db) as store:
+        return add_article(store, texts.ar.text, {lang: t.text for lang, t in texts.refs.items()},
+                           key=key, plan=plan, method=request.method, markup=texts.markup,
+                           progress=progress, translator=engine_translator(plan, progress),
+                           read=texts.read())

