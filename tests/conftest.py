@@ -23,9 +23,20 @@ from translate.models.fixture import (
     read_pairs_tsv,
     train_overfit,
 )
+from translate.models.layouts import LAYOUTS
 
 DATA = Path(__file__).resolve().parent / "data"
 PAIR_FILES = {"en": DATA / "pairs.ar-en.tsv", "ru": DATA / "pairs.ar-ru.tsv"}
+DIRECTION_FILES = {("ar", "en"): PAIR_FILES["en"], ("ar", "ru"): PAIR_FILES["ru"],
+                   ("en", "ru"): DATA / "pairs.en-ru.tsv"}
+# What each multilingual fixture learns: NLLB and M2M100 also en→ru, so the families suite's
+# pivot ar→en→ru runs through one model as it does with the real ones.
+FAMILY_DIRECTIONS = {
+    "nllb": [("ar", "en"), ("ar", "ru"), ("en", "ru")],
+    "m2m100": [("ar", "en"), ("ar", "ru"), ("en", "ru")],
+    "mbart": [("ar", "en"), ("ar", "ru")],
+    "marian-multi": [("ar", "en"), ("ar", "ru")],
+}
 SEED = 0
 
 
@@ -60,6 +71,72 @@ def fixture_models(
             train_overfit(fixture_pairs[lang], out, seed=SEED, force=True, target_lang=lang)
         models[lang] = out
     return models
+
+
+def _fixture_root(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache = getattr(request.config, "cache", None)  # absent under `-p no:cacheprovider`
+    return (cache.mkdir("tarjama-fixtures") if cache is not None
+            else tmp_path_factory.mktemp("tarjama-fixtures"))
+
+
+def family_model(family: str, directions: list[tuple[str, str]],
+                 request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The overfit model of ``family`` on the pair files of ``directions``, built once and kept
+    under a key of the pair files' bytes, the builder's fingerprint and the directions."""
+    key = hashlib.sha256(b"\0".join(
+        [DIRECTION_FILES[d].read_bytes() for d in directions]
+        + [f"{builder_fingerprint()}:{SEED}:{family}:{directions}".encode()])).hexdigest()[:16]
+    root = _fixture_root(request, tmp_path_factory)
+    label = family if directions == FAMILY_DIRECTIONS.get(family) else \
+        f"{family}-{'-'.join(s + t for s, t in directions)}"
+    out = root / f"{label}-{key}"
+    if not all((out / name).is_file() for name in LAYOUTS[family].files):
+        for stale in root.glob(f"{label}-" + "?" * 16):  # older builds of this very label
+            shutil.rmtree(stale, ignore_errors=True)
+        pairs = {d: read_pairs_tsv(DIRECTION_FILES[d]) for d in directions}
+        train_overfit(pairs, out, family=family, seed=SEED, force=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def family_models(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """{family: DIR} for nllb, m2m100, mbart and marian-multi: each in its hub layout,
+    reproducing the pair files of its directions exactly."""
+    return {family: family_model(family, directions, request, tmp_path_factory)
+            for family, directions in FAMILY_DIRECTIONS.items()}
+
+
+@pytest.fixture(scope="session")
+def zle_model(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A multi-target Marian from English, as opus-mt-tc-big-en-zle: >>rus<< in front."""
+    return family_model("marian-multi", [("en", "ru")], request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def direction_pairs() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """{("ar", "en"): pairs, ("ar", "ru"): pairs, ("en", "ru"): pairs} from tests/data."""
+    return {d: read_pairs_tsv(path) for d, path in DIRECTION_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def expected(fixture_pairs) -> dict[str, list[str]]:
+    """tests/data/article.ar.txt's translatable blocks in each language, from the training
+    pairs: what every fixture model of every family must give for the article."""
+    article = DATA / "article.ar.txt"
+    out: dict[str, list[str]] = {}
+    for lang, pairs in fixture_pairs.items():
+        table = dict(pairs)
+        blocks = article.read_text(encoding="utf-8").split("\n\n")[1:]  # the first is chrome
+        out[lang] = []
+        for block in blocks:
+            sources = [s for s in table if s in block]
+            sources.sort(key=block.index)
+            assert "".join(sources).replace(" ", "") == block.strip().replace(" ", "")
+            out[lang].append(" ".join(table[s] for s in sources))
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ test sets. One CLI run on the fixture models is shared by the tests that read it
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.error
 from pathlib import Path
 
@@ -76,18 +77,19 @@ def test_history_line_appended_and_compare_prints_deltas(bench_run, tmp_path):
     assert first["run_id"] == bench_run["report"]["run_id"]
     assert {r["key"]: r["BLEU"] for r in first["rows"]} == \
         {"pairs.ar-en|ar-en|direct": 100.0, "pairs.ar-ru|ar-ru|direct": 100.0}
-    # a later run where ar-ru regressed
+    # a later run where ar-ru regressed (its folder is gone: deltas from the history alone)
     history = tmp_path / "history.jsonl"
-    second = {**first, "run_id": "20990101T000000Z-later",
+    second = {**first, "run_id": "20990101T000000Z-later", "json": str(tmp_path / "gone.json"),
               "rows": [{**r, "BLEU": 87.5} if r["key"].startswith("pairs.ar-ru") else r
                        for r in first["rows"]]}
     history.write_text(lines[0] + "\n" + json.dumps(second) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["bench", "--compare", "latest~1", "latest",
+    result = runner.invoke(app, ["bench", "compare", "latest~1", "latest",
                                  "--history", str(history)])
     assert result.exit_code == 0, result.output
     row = next(ln for ln in result.stdout.splitlines()
                if ln.startswith("pairs.ar-ru|ar-ru|direct") and " BLEU " in ln)
-    assert row.split()[-3:] == ["100.00", "87.50", "-12.50"]
+    assert row.split()[-5:] == ["100.00", "87.50", "-12.50", "—", "—"]
+    assert "results folder of 20990101T000000Z-later is gone" in result.stdout
     # a results folder and a run id prefix name the same runs
     a = find_run(str(bench_run["out"]), history)
     b = find_run("20990101", history)
@@ -96,9 +98,103 @@ def test_history_line_appended_and_compare_prints_deltas(bench_run, tmp_path):
 
 
 def test_compare_unknown_run_is_a_usage_error(tmp_path):
-    result = runner.invoke(app, ["bench", "--compare", "nope", "latest",
+    result = runner.invoke(app, ["bench", "compare", "nope", "latest",
                                  "--history", str(tmp_path / "h.jsonl")])
     assert result.exit_code == 2 and "history" in result.output
+
+
+@pytest.fixture(scope="module")
+def random_ar_en(tmp_path_factory) -> Path:
+    """A tiny random-weight ar→en model: a system that is clearly worse than the fixture."""
+    from translate.models.fixture import build_shape
+
+    path = tmp_path_factory.mktemp("random") / "random-ar-en"
+    build_shape(path, shape="tiny", target_lang="en")
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_systems(fixture_models, random_ar_en, tmp_path_factory) -> dict:
+    """`-m en=A -m en=B`: two systems for one direction, in one run."""
+    out = tmp_path_factory.mktemp("two")
+    result = runner.invoke(app, [
+        "bench", "-m", f"en={fixture_models['en']}", "-m", f"en={random_ar_en}",
+        "--testset", str(DATA / "pairs.ar-en.tsv"), "--backend", "transformers",
+        "-o", str(out / "run"), "--history", str(out / "history.jsonl"), "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "run" / "quality.json").read_text(encoding="utf-8"))
+    return {"out": out, "report": report, "stdout": result.stdout}
+
+
+def test_several_models_for_one_direction_each_get_a_row_tested_against_the_first(
+        two_systems, fixture_models, random_ar_en):
+    report = two_systems["report"]
+    rows = {r["system"]: r for r in report["quality"]["rows"]}
+    assert list(rows) == [fixture_models["en"].name, random_ar_en.name]
+    assert report["baseline"] == fixture_models["en"].name
+    good, bad = rows[fixture_models["en"].name], rows[random_ar_en.name]
+    assert good["scores"]["BLEU"]["score"] == pytest.approx(100.0)
+    assert good["significance"]["is_baseline"]
+    cell = bad["significance"]["scores"]["BLEU"]
+    assert cell["delta"] < -50 and cell["p_bootstrap"] < 0.05 and cell["p_ar"] < 0.05
+    md = (two_systems["out"] / "run" / "quality.md").read_text(encoding="utf-8")
+    assert f"ΔBLEU vs {fixture_models['en'].name} (p)" in md and "baseline" in md
+
+
+def test_compare_gives_p_values_when_both_runs_kept_their_segments(bench_run, random_ar_en,
+                                                                   tmp_path):
+    """The same row in two runs (the fixture, then a random model): B − A with p-values."""
+    history = tmp_path / "history.jsonl"
+    shutil.copy(bench_run["history"], history)
+    result = runner.invoke(app, [
+        "bench", "-m", f"en={random_ar_en}", "--testset", str(DATA / "pairs.ar-en.tsv"),
+        "--backend", "transformers", "-o", str(tmp_path / "b"), "--history", str(history),
+        "-q"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["bench", "compare", "latest~1", "latest", "--history",
+                                 str(history), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in json.loads(result.stdout)["rows"]
+               if r["key"] == "pairs.ar-en|ar-en|direct" and r["metric"] == "BLEU")
+    assert row["a"] == 100.0 and row["delta"] < -50
+    assert row["p_bootstrap"] < 0.05 and row["p_ar"] < 0.05
+    text = runner.invoke(app, ["bench", "compare", "latest~1", "latest", "--history",
+                               str(history)]).stdout
+    assert "p (bs)" in text and "approximate randomisation" in text
+
+
+def test_outputs_are_checked_before_any_model_is_loaded(tmp_path):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "quality.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["bench", "-m", "en=/no/such/model", "-o", str(out),
+                                 "--history", str(tmp_path / "h.jsonl")])
+    assert result.exit_code == 2 and "pass --force" in result.output
+    assert "/no/such/model" not in result.output  # refused before the model was looked for
+
+
+def test_results_go_under_eval_only_inside_this_checkout(tmp_path, monkeypatch):
+    from translate.bench.runner import default_locations
+
+    monkeypatch.chdir(ROOT)
+    results, history, note = default_locations()
+    assert results == ROOT / "eval" / "results" and history == ROOT / "eval" / "history.jsonl"
+    assert note is None
+    monkeypatch.chdir(tmp_path)
+    results, history, note = default_locations()
+    assert results == Path("tarjama-bench/results") and "tarjama-bench" in str(note)
+
+
+def test_outside_the_checkout_a_run_says_where_it_wrote(fixture_models, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["bench", "-m", f"en={fixture_models['en']}", "--testset",
+                                 str(DATA / "pairs.ar-en.tsv"), "--backend", "transformers",
+                                 "--no-speed"])
+    assert result.exit_code == 0, result.output
+    assert "not inside a tarjama checkout" in result.output
+    (run,) = (tmp_path / "tarjama-bench" / "results").iterdir()
+    assert (run / "quality.json").is_file() and (run / "refs").is_dir()
+    assert (tmp_path / "tarjama-bench" / "history.jsonl").is_file()
 
 
 # -- suites -------------------------------------------------------------------------------------
@@ -122,10 +218,14 @@ def test_suite_problems_exit_2(tmp_path, toml, needle):
 @pytest.mark.parametrize("name, models, testsets, segment", [
     ("fixtures.toml", {"ar-en", "ar-ru"}, 2, True),
     ("opus-mt-leaderboard.toml", {"ar-en", "ar-ru"}, 2, False),
-], ids=["fixtures", "leaderboard"])
+    ("families.toml", {"ar-en", "ar-ru", "en-ru"}, 2, False),
+], ids=["fixtures", "leaderboard", "families"])
 def test_shipped_suites_parse(name, models, testsets, segment):
+    from translate.bench.systems import build_systems
+
     suite = load_suite(SUITES / name)
-    assert set(suite.models) == models and len(suite.testsets) == testsets
+    systems = build_systems(suite)
+    assert {p for s in systems for p in s.models} == models and len(suite.testsets) == testsets
     assert suite.options.segment is segment and suite.options.tokenize == "13a"
 
 

@@ -1,8 +1,9 @@
-"""`tarjama bench --speed` on tiny fixture models: the outputs exist and compare like with like."""
+"""`tarjama bench speed` on tiny fixture models: the outputs exist and compare like with like."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -19,10 +20,10 @@ def test_speed_bench_writes_json_table_and_chart(fixture_models, tmp_path, monke
     monkeypatch.setenv("TARJAMA_MODELS", str(tmp_path / "store"))
     out = tmp_path / "results"
     result = runner.invoke(app, [
-        "bench", "--speed", "--model", f"en={fixture_models['en']}",
-        "--model", f"ru={fixture_models['ru']}", "--engines", "naive,ct2-int8,ct2-int8-vmap",
-        "--large", "3", "--slow-large", "2", "--forced-tokens", "4", "--threads", "1",
-        "-o", str(out), "--name", "tiny"])
+        "bench", "speed", "--model", f"en={fixture_models['en']}",
+        "--model", f"ru={fixture_models['ru']}", "-e", "naive", "-e", "ct2-int8",
+        "-e", "ct2-int8-vmap", "--large", "3", "--slow-large", "2", "--forced-tokens", "4",
+        "--threads", "1", "-o", str(out), "--name", "tiny"])
     assert result.exit_code == 0, result.output
     data = json.loads((out / "tiny.json").read_text(encoding="utf-8"))
     rows = {r["engine"]: r for r in data["engines"]}
@@ -40,9 +41,46 @@ def test_speed_bench_writes_json_table_and_chart(fixture_models, tmp_path, monke
 
 
 @pytest.mark.parametrize("args, message", [
-    (["bench", "--speed", "--engines", "warp-drive"], "warp-drive"),
-    (["bench", "--speed", "--model", "fr=/nowhere"], "en=DIR"),
+    (["bench", "speed", "--engine", "warp-drive"], "warp-drive"),
+    (["bench", "speed", "--model", "fr=/nowhere"], "en=DIR"),
 ], ids=["unknown-engine", "bad-language"])
 def test_speed_bench_usage_errors(args, message):
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_speed_bench_refuses_existing_outputs_before_measuring(tmp_path):
+    (tmp_path / "speed.md").write_text("old", encoding="utf-8")
+    result = runner.invoke(app, ["bench", "speed", "--model", "en=/no/such/model",
+                                 "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "pass --force" in result.output
+    assert (tmp_path / "speed.md").read_text(encoding="utf-8") == "old"
+
+
+def test_each_engine_reports_its_progress(fixture_models, tmp_path, monkeypatch):
+    from translate.bench.speed import SpeedSpec, run
+
+    monkeypatch.setenv("TARJAMA_MODELS", str(tmp_path / "store"))
+    seen: dict[str, list[tuple[int, int]]] = {}
+    spec = SpeedSpec(models={"en": str(fixture_models["en"]), "ru": str(fixture_models["ru"])},
+                     engines=("transformers", "ct2-int8"), forced_tokens=2, threads=1,
+                     large=2, slow_large=1)
+    run(spec, progress=lambda label: lambda done, total: seen.setdefault(label, []).append(
+        (done, total)))
+    assert set(seen) == {"transformers", "ct2-int8", "ct2-int8 cached rerun"}
+    for label, steps in seen.items():
+        assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1] > 0, label
+        assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+
+
+def test_a_child_reports_its_own_peak_memory_not_its_parents():
+    """Each model is measured in its own process; ru_maxrss survives exec on Linux, so a child
+    of a parent holding a large model used to report the parent's peak."""
+    import subprocess
+    import sys
+
+    held = bytearray(400 * 1024 * 1024)  # the parent's "model"
+    code = "from translate.bench.environment import peak_rss_mb; print(peak_rss_mb())"
+    child = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=Path(__file__).resolve().parents[1]).stdout)
+    assert len(held) and child < 300

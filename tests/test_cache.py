@@ -82,14 +82,16 @@ def test_decoding_options_change_the_key(change):
 
 
 def test_ctranslate2_keys_are_those_of_earlier_caches(fixture_models):
-    """Entries written before the CTranslate2-only options left DecodeOptions still hit."""
+    """Entries written before the CTranslate2-only options left DecodeOptions still hit; the
+    patience (2, so CTranslate2 stops beam search as transformers does) is in the key because
+    it changes the output: entries decoded with CTranslate2's old default of 1 must miss."""
     from translate.engines.ct2 import CTranslate2Engine
 
     engine = CTranslate2Engine(resolve(str(fixture_models["en"])), "ar", "en", DecodeOptions())
     assert engine.decoding_key() == {
         "beam": 4, "max_input_length": 400, "max_decoding_length": 512,
         "min_decoding_length": 0, "no_repeat_ngram_size": 0, "repetition_penalty": 1.0,
-        "use_vmap": False}
+        "use_vmap": False, "patience": 2.0}
 
 
 @pytest.mark.parametrize("change", [

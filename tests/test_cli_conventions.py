@@ -132,15 +132,13 @@ def test_format_json_is_json(texts, command, check):
 DECODING = {"beam": (1, 32, DEFAULT_BEAM), "batch_size": (1, 1024, DEFAULT_BATCH_SIZE),
             "threads": (0, 1024, DEFAULT_THREADS)}
 # Commands whose options another branch is converting; the integrator removes these entries.
-DECODING_EXCEPTIONS = {
-    "bench": "command being reworked in branch fam (--threads 2 for --speed)",
-}
+DECODING_EXCEPTIONS: dict[str, str] = {}
 
 
 def _commands(command, path=()):
     for name, sub in getattr(command, "commands", {}).items():
         yield from _commands(sub, (*path, name))
-    if not hasattr(command, "commands"):
+    if not hasattr(command, "commands") or command.params:  # a group that is also a command
         yield " ".join(path), command
 
 

@@ -69,10 +69,9 @@ def test_multi_target_marian_gets_the_target_token(multi_target, lang, token):
 
 
 def test_multi_target_marian_refuses_a_language_it_lacks(multi_target):
-    engine = TransformersEngine(resolve(str(multi_target)), "ar", "fr")
+    # refused as the engine is made: before its tokenizer or weights are loaded
     with pytest.raises(UsageError, match="without a target language token for 'fr'"):
-        engine.count_tokens("نص")
-    assert not engine.loaded
+        TransformersEngine(resolve(str(multi_target)), "ar", "fr")
 
 
 def test_single_target_marian_gets_nothing(fixture_models):

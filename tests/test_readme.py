@@ -5,7 +5,8 @@ globs and redirections) in one working folder, in README order, so an example ma
 earlier one made (`corpus export` reads what `corpus add` stored). What the README names is
 made offline:
 
-- models: the overfit fixtures are put in the tarjama store under the default hub ids, as
+- models: the overfit fixtures are put in the tarjama store under the default hub ids (an NLLB
+  fixture under NLLB-200's), as
   README's "copy the store over" says, so `Helsinki-NLP/opus-mt-ar-en` and the commands that
   use the default models run; placeholders (`en=DIR`, `/models/ar-en`, `en=A`) are the
   fixtures' folders (SUBSTITUTIONS);
@@ -63,6 +64,9 @@ SKIPS: dict[str, str] = {
     "models pull": "downloads from the Hugging Face hub (no hub here)",
     "opus-mt-leaderboard.toml": "needs the real opus-mt models (hub) and the FLORES-200 and "
                                 "NTREX data under ~/data",
+    "families.toml --data-dir": "needs the real models of four families (hub) and the "
+                                "FLORES-200 and NTREX data under ~/data "
+                                "(tests/test_families_e2e.py runs the suite on fixtures)",
     "--engine ray": "needs a Ray cluster (--ray-address auto) and shared storage",
     "corpus import /shared/shards/": "imports the shards of the Ray cluster example",
 }
@@ -145,7 +149,9 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
         {"id": "more", "ar": "archive/a0.ar.txt", "en": "ref.en"}) + "\n", encoding="utf-8")
     store = work / "store"
     for hub_id, key in (("Helsinki-NLP/opus-mt-ar-en", "en"), ("Helsinki-NLP/opus-mt-ar-ru", "ru"),
-                        ("Helsinki-NLP/opus-mt-en-ru", "pivot")):
+                        ("Helsinki-NLP/opus-mt-en-ru", "pivot"),
+                        ("facebook/nllb-200-distilled-600M", "nllb"),
+                        ("facebook/nllb-200-distilled-1.3B", "nllb")):
         shutil.copytree(fixtures[key], store / hub_id.replace("/", "--") / "hf")
     (work / "tmp").mkdir()
     bin_dir = work / "bin"
@@ -189,9 +195,11 @@ def _param(block: int, example: str) -> object:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, fixture_models, fixture_pivot_model, seed_models) -> Path:
+def template(tmp_path_factory, fixture_models, fixture_pivot_model, family_models,
+             seed_models) -> Path:
     folder = tmp_path_factory.mktemp("readme") / "inputs"
-    prepare(folder, {**fixture_models, "pivot": fixture_pivot_model})
+    prepare(folder, {**fixture_models, "pivot": fixture_pivot_model,
+                     "nllb": family_models["nllb"]})
     for lang, model in seed_models.items():
         shutil.copytree(model, folder / "seed-models" / lang)
     return folder

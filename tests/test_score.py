@@ -198,3 +198,13 @@ def test_cli_usage_errors_exit_2(files: dict[str, str], args: list[str]) -> None
 def test_library_empty_stream_is_input_error() -> None:
     with pytest.raises(InputError):
         score_corpus([], [[]])
+
+
+def test_confidence_for_a_system_that_sometimes_matches_nothing():
+    """sacrebleu mixes 0.0 and numpy float32 across bootstrap samples: must not crash."""
+    from translate.score import score_corpus
+
+    hyps = ["xq zv", "the cat sat", "ww yy", "kk"]
+    refs = [["Лавров встретился", "the cat sat on the mat", "Россия", "министр"]]
+    scores = score_corpus(hyps, refs, ["bleu", "chrf", "chrf++"], confidence=True)
+    assert all(0 <= s.score < 100 and s.ci is not None for s in scores)

@@ -21,22 +21,6 @@ ARTICLE = DATA / "article.ar.txt"
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def expected(fixture_pairs) -> dict[str, list[str]]:
-    """The article's translatable blocks in each language, built from the training pairs."""
-    out: dict[str, list[str]] = {}
-    for lang, pairs in fixture_pairs.items():
-        table = dict(pairs)
-        blocks = ARTICLE.read_text(encoding="utf-8").split("\n\n")[1:]  # first block is chrome
-        out[lang] = []
-        for block in blocks:
-            sources = [s for s in table if s in block]
-            sources.sort(key=block.index)
-            assert "".join(sources).replace(" ", "") == block.strip().replace(" ", "")
-            out[lang].append(" ".join(table[s] for s in sources))
-    return out
-
-
 def _models(fixture_models) -> list[str]:
     return ["--model", f"en={fixture_models['en']}", "--model", f"ru={fixture_models['ru']}",
             "--backend", "transformers", "-q"]

@@ -105,11 +105,12 @@ def make_metric(name: str, tokenize: str = "13a", references: Any = None, **kw: 
 
     try:
         if name == "bleu":
-            return BLEU(tokenize=tokenize, references=references, **kw)
+            return _float_scores(BLEU(tokenize=tokenize, references=references, **kw))
         if name in ("chrf", "chrf++"):
-            return CHRF(word_order=2 if name == "chrf++" else 0, references=references)
+            return _float_scores(CHRF(word_order=2 if name == "chrf++" else 0,
+                                      references=references))
         if name == "ter":
-            return TER(references=references)
+            return _float_scores(TER(references=references))
     except (RuntimeError, ImportError, OSError) as e:
         # sacrebleu raises these for tokenizers that need an extra (ja-mecab) or a download
         first = next((ln.strip() for ln in str(e).splitlines() if ln.strip()), type(e).__name__)
@@ -117,6 +118,21 @@ def make_metric(name: str, tokenize: str = "13a", references: Any = None, **kw: 
         extra = f" ({hint})" if hint else ""
         raise UsageError(f"--tokenize {tokenize}: {first}{extra}") from None
     raise UsageError(f"unknown metric {name!r}; choose from {', '.join(METRICS)}")
+
+
+def _float_scores(metric: Any) -> Any:
+    """sacrebleu's scores are Python floats in some cases (chrF: no match at all) and numpy
+    float32 in others; its bootstrap CI (``statistics.mean``) cannot mix the two, so a poor
+    system (a bootstrap sample with no match) crashed the bench. Every score is a float here."""
+    compute = metric._compute_score_from_stats
+
+    def as_float(stats: Any) -> Any:
+        score = compute(stats)
+        score.score = float(score.score)
+        return score
+
+    metric._compute_score_from_stats = as_float
+    return metric
 
 
 def tokenizers() -> list[str]:

@@ -80,3 +80,21 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return ""
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, MB (a benchmark measures each engine in its own).
+
+    On Linux, /proc's VmHWM: getrusage's ru_maxrss survives exec, so a child started by a
+    parent that held a large model would report the parent's peak, not its own."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)  # kB
+    except (OSError, ValueError):
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)

@@ -1,8 +1,10 @@
 """The run history (``eval/history.jsonl``): one line per bench run, and deltas between runs.
 
-Each line carries the run's headline numbers per row (test set × direction × system) besides
-the path of its full JSON, so ``--compare`` works even when a results folder was cleaned away
-and a regression between two runs is visible with ``git diff`` on the history alone.
+Each line carries the run's headline numbers per row (test set × direction × system × route)
+besides the path of its full JSON, so ``bench compare`` works even when a results folder was
+cleaned away and a regression between two runs is visible with ``git diff`` on the history
+alone. When both runs' folders are still there, their hypotheses (``hyps/``) and references
+(``refs/``) give each delta a paired p-value: is B really better than A, or is it noise?
 """
 
 from __future__ import annotations
@@ -44,13 +46,12 @@ def history_entry(report: dict[str, Any], json_path: Path | None) -> dict[str, A
 
 
 def _speed_headline(speed: dict[str, Any]) -> dict[str, Any]:
-    """Tokens/s per engine when the speed report has them (its format is the speed bench's)."""
+    """Tokens/s per model and direction (translate.bench.profile's measurements)."""
     out = {}
-    for eng in speed.get("engines", []) if isinstance(speed.get("engines"), list) else []:
-        name = eng.get("engine")
-        tps = eng.get("large_tok_s")  # the speed bench's larger workload, tokens/s
-        if name and isinstance(tps, int | float):
-            out[str(name)] = round(float(tps), 1)
+    for m in speed.get("models", []) if isinstance(speed.get("models"), list) else []:
+        tps = m.get("tok_s")
+        if isinstance(tps, int | float):
+            out[f"{m.get('pair')}|{m.get('model')}"] = round(float(tps), 1)
     return out
 
 
@@ -149,3 +150,92 @@ def changed_models(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
             if ra.get(field) != rb.get(field):
                 notes.append(f"{rb['key']}: {field} {ra.get(field)} → {rb.get(field)}")
     return notes
+
+
+def report_of(run: dict[str, Any]) -> tuple[dict[str, Any], Path] | None:
+    """The full report of a history entry and its folder, when its quality.json is still
+    there (the history names it relative to the checkout, or to the home folder as ``~``)."""
+    from translate.bench.environment import repo_root
+
+    name = run.get("json")
+    if not isinstance(name, str):
+        return None
+    path = Path(name).expanduser()
+    for candidate in (path, repo_root() / path):
+        if candidate.is_file():
+            try:
+                return json.loads(read_text(candidate)), candidate.parent
+            except (json.JSONDecodeError, InputError):
+                return None
+    return None
+
+
+def paired_tests(a: dict[str, Any], b: dict[str, Any], metrics: tuple[str, ...] = ("bleu", "chrf"),
+                 tokenize: str = "13a") -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """B against A on each row both runs have, from the hypotheses and references their
+    folders kept: {key: {metric: {"p_bootstrap", "p_ar"}}}, and why a row has none."""
+    from translate.score import compare_systems
+
+    found_a, found_b = report_of(a), report_of(b)
+    if found_a is None or found_b is None:
+        missing = [r.get("run_id", "?") for r, f in ((a, found_a), (b, found_b)) if f is None]
+        return {}, [f"no p-values: the results folder of {', '.join(missing)} is gone "
+                    "(deltas come from the history alone)"]
+    rows_a = {r["key"]: r for r in found_a[0]["quality"]["rows"]}
+    out: dict[str, dict[str, Any]] = {}
+    why: list[str] = []
+    for rb in found_b[0]["quality"]["rows"]:
+        ra = rows_a.get(rb["key"])
+        if ra is None:
+            continue
+        files = [ra.get("hypotheses_file"), ra.get("references_file"),
+                 rb.get("hypotheses_file"), rb.get("references_file")]
+        if not all(files) or ra["level"] != "line" or ra["segments"] < 2:
+            why.append(f"{rb['key']}: no p-value (no kept segments, or a one-segment document)")
+            continue
+        dirs = [found_a[1], found_a[1], found_b[1], found_b[1]]
+        try:
+            hyp_a, ref_a, hyp_b, ref_b = (read_lines(d / f) for d, f in
+                                          zip(dirs, files, strict=True))  # type: ignore[operator]
+        except (InputError, UsageError, OSError):
+            why.append(f"{rb['key']}: no p-value (its hyps/ or refs/ files are gone)")
+            continue
+        if ref_a != ref_b:
+            why.append(f"{rb['key']}: no p-value (the runs used different references)")
+            continue
+        cmp = compare_systems([("A", hyp_a), ("B", hyp_b)], [ref_a], metrics, tokenize)
+        out[rb["key"]] = {name: {"p_bootstrap": cell.get("p_bootstrap"), "p_ar": cell.get("p_ar")}
+                          for name, cell in cmp.systems[1].scores.items()}
+    return out, why
+
+
+@dataclass
+class Comparison:
+    """What ``tarjama bench compare`` prints: lines for people, the same as data."""
+
+    lines: list[str]
+    data: dict[str, Any]
+
+    def to_text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def compare(run_a: str, run_b: str, history: Path | None = None) -> Comparison:
+    """``tarjama bench compare``: run B against run A, row by row."""
+    from dataclasses import asdict
+
+    from translate.bench.quality_report import compare_lines
+    from translate.bench.runner import default_locations
+
+    history = history or default_locations()[1]
+    a, b = find_run(run_a, history), find_run(run_b, history)
+    deltas, notes = compare_runs(a, b), changed_models(a, b)
+    tests, untested = paired_tests(a, b)
+    data = {"a": a.get("run_id"), "b": b.get("run_id"),
+            "rows": [{**asdict(d), "delta": d.delta,
+                      **tests.get(d.key, {}).get(d.metric, {})} for d in deltas],
+            "changed": notes, "untested": untested}
+    return Comparison(compare_lines(a, b, deltas, notes, tests, untested), data)

@@ -8,9 +8,11 @@ overfit fixtures on their own pairs it must be exactly 100: anything lost on the
 that differs from training, a dropped chunk, detokenisation) shows as less. ``segment=False``
 sends each line as it is instead, as the OPUS-MT leaderboard does.
 
-A route is the legs from Arabic to the target: ``[ar-en]`` (direct) or ``[ar-en, en-ru]`` (the
-pivot). Legs' outputs are kept per test set, so the pivot reuses the ar→en translations of the
-same sources rather than translating them twice.
+A system (translate.bench.systems) is a model per direction; its routes to a target are
+``direct`` (``[ar-en]``) and, with an en→X model, ``pivot-en`` (``[ar-en, en-ru]``). Legs' outputs
+are kept per test set and engine, so a pivot reuses the ar→en translations of the same sources,
+and two systems sharing a model translate with it once. Every row of a test set and direction
+is then tested against the baseline system's row with sacrebleu's paired tests.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from translate.bench.suite import DEFAULT_SYSTEM
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
 from translate.values import Hypothesis, ProgressFactory, chain_hypotheses, join_hypotheses
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from translate.engines.base import Engine
 
 Leg = tuple[str, str]
+Engines = dict[Leg, "Engine"]
 DEFAULT_METRICS = ("bleu", "chrf", "chrf++")
 
 
@@ -41,17 +45,18 @@ class QualityOptions:
     checks: bool = True  # segment QA flags over every hypothesis
     segment: bool = True  # False: each test line is sent whole (the OPUS-MT protocol)
     pivot: bool | None = None  # None: when an en-ru model is configured
-    significance: bool = True  # paired tests, pivot against direct
+    significance: bool = True  # paired tests: every row against the baseline, pivot vs direct
 
 
 @dataclass
 class QualityRow:
-    """One system on one test set: the scores, the flags and where the hypotheses went."""
+    """One route of one system on one test set: scores, flags, where the hypotheses went."""
 
     testset: str
     pair: str  # "ar-en"
-    system: str  # "direct" or "pivot-en"
-    route: list[str]  # legs, e.g. ["ar-en", "en-ru"]
+    system: str  # the system's name (translate.bench.systems)
+    route: str  # "direct" or "pivot-en"
+    legs: list[str]  # e.g. ["ar-en", "en-ru"]
     models: list[dict[str, Any]]  # engine.describe() per leg
     level: str
     segments: int
@@ -61,22 +66,27 @@ class QualityRow:
     hit_limit: int  # segments with a hypothesis that reached the decoding limit
     seconds: float
     hypotheses: list[str] = field(default_factory=list, repr=False)
+    references: list[str] = field(default_factory=list, repr=False)
+    significance: dict[str, Any] | None = None  # against the baseline row (same set, pair)
 
     @property
     def key(self) -> str:
-        """Stable identity of the row across runs (for history and --compare)."""
-        return f"{self.testset}|{self.pair}|{self.system}"
+        """Stable identity of the row across runs (for history and compare); the default
+        system's rows keep the keys they had before systems had names."""
+        if self.system == DEFAULT_SYSTEM:
+            return f"{self.testset}|{self.pair}|{self.route}"
+        return f"{self.testset}|{self.pair}|{self.system}|{self.route}"
 
     def score(self, name: str) -> float | None:
         return next((s.score for s in self.scores if s.name == name), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "testset": self.testset, "pair": self.pair,
-                "system": self.system, "route": self.route, "models": self.models,
-                "level": self.level, "segments": self.segments,
+                "system": self.system, "route": self.route, "legs": self.legs,
+                "models": self.models, "level": self.level, "segments": self.segments,
                 "scores": {s.name: s.to_dict() for s in self.scores}, "flags": self.flags,
                 "errors": self.errors, "hit_limit": self.hit_limit,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "significance": self.significance}
 
 
 @dataclass
@@ -91,27 +101,30 @@ class _Prepared:
 
 
 class QualityBench:
-    """Runs routes over test sets with loaded engines; keeps each leg's output for reuse."""
+    """Runs every system's routes over test sets; keeps each leg's output for reuse."""
 
-    def __init__(self, engines: dict[Leg, Engine], options: QualityOptions | None = None,
+    def __init__(self, systems: Sequence[tuple[str, Engines]] | Engines,
+                 options: QualityOptions | None = None,
                  progress: ProgressFactory | None = None) -> None:
-        self.engines = engines
+        # One system's engines alone (a dict) is the default system.
+        self.systems = [(DEFAULT_SYSTEM, systems)] if isinstance(systems, dict) else \
+            list(systems)
         self.options = options or QualityOptions()
         self.progress = progress
-        self._prepared: dict[tuple[str, str], _Prepared] = {}
-        self._legs: dict[tuple[str, str, Leg], tuple[list[Hypothesis], float]] = {}
+        self._prepared: dict[tuple[str, int], _Prepared] = {}
+        self._legs: dict[tuple[str, int], tuple[list[Hypothesis], float]] = {}
 
-    def routes(self, tgt: str) -> list[tuple[str, list[Leg]]]:
-        """Systems to run for a target: direct when its model is there, the pivot when asked."""
+    def routes(self, engines: Engines, tgt: str) -> list[tuple[str, list[Leg]]]:
+        """A system's routes to a target: direct when it has the model, the pivot when asked
+        (or, by default, when it has an en→target model)."""
         out: list[tuple[str, list[Leg]]] = []
-        if ("ar", tgt) in self.engines:
+        if ("ar", tgt) in engines:
             out.append(("direct", [("ar", tgt)]))
         pivot = self.options.pivot
         if pivot is None:
-            pivot = ("en", tgt) in self.engines
+            pivot = ("en", tgt) in engines
         if pivot and tgt != "en":
-            missing = [f"{s}-{t}" for s, t in (("ar", "en"), ("en", tgt))
-                       if (s, t) not in self.engines]
+            missing = [f"{s}-{t}" for s, t in (("ar", "en"), ("en", tgt)) if (s, t) not in engines]
             if missing:
                 raise UsageError(f"pivot ar→en→{tgt} needs a model for {', '.join(missing)} "
                                  f"(--model {missing[0]}=ID_OR_PATH)")
@@ -121,58 +134,60 @@ class QualityBench:
     def run(self, testsets: Sequence[TestSet]) -> list[QualityRow]:
         rows = []
         for ts in testsets:
-            systems = self.routes(ts.tgt)
-            if not systems:
-                continue
-            for system, route in systems:
-                rows.append(self.evaluate(ts, system, route))
+            done: set[tuple[int, ...]] = set()  # two systems sharing a route score it once
+            for name, engines in self.systems:
+                for route, legs in self.routes(engines, ts.tgt):
+                    identity = tuple(id(engines[leg]) for leg in legs)
+                    if identity not in done:
+                        done.add(identity)
+                        rows.append(self.evaluate(ts, name, route, legs, engines))
         return rows
 
-    def evaluate(self, ts: TestSet, system: str, route: list[Leg]) -> QualityRow:
+    def evaluate(self, ts: TestSet, system: str, route: str, legs: list[Leg],
+                 engines: Engines) -> QualityRow:
         from translate.score import score_corpus
 
-        first = self.engines[route[0]]
-        prep = self._prepare(ts, first)
-        hyps, seconds = self._translate(ts, prep, route)
+        prep = self._prepare(ts, engines[legs[0]])
+        hyps, seconds = self._translate(ts, prep, [engines[leg] for leg in legs])
         joined, sentence_hyps, errors, hit = _regroup(prep, hyps)
         confidence = self.options.confidence and ts.level == "line" and len(joined) > 1
+        label = route if system == DEFAULT_SYSTEM else f"{system} {route}"
         scores = score_corpus(joined, [ts.references], self.options.metrics,
                               self.options.tokenize, confidence,
-                              hyp_name=f"{ts.name} {system} hypotheses",
+                              hyp_name=f"{ts.name} {label} hypotheses",
                               ref_names=[f"{ts.name} {ts.tgt} references"])
         flags = _flag_counts(prep, sentence_hyps, ts.tgt) if self.options.checks else {}
-        return QualityRow(ts.name, ts.pair, system, [f"{s}-{t}" for s, t in route],
-                          [self.engines[leg].describe() for leg in route], ts.level,
-                          len(joined), scores, flags, errors, hit, seconds, joined)
+        return QualityRow(ts.name, ts.pair, system, route, [f"{s}-{t}" for s, t in legs],
+                          [engines[leg].describe() for leg in legs], ts.level, len(joined),
+                          scores, flags, errors, hit, seconds, joined, ts.references)
 
     # -- steps -------------------------------------------------------------------------------
     def _prepare(self, ts: TestSet, engine: Engine) -> _Prepared:
-        key = (_digest(ts.sources), engine.model_id)
+        key = (_digest(ts.sources), id(engine))  # units depend on the model's tokenizer
         if key not in self._prepared:
             self._prepared[key] = _Prepared(ts.sources, [
                 _split(src, engine, self.options.segment, ts.level) for src in ts.sources])
         return self._prepared[key]
 
     def _translate(self, ts: TestSet, prep: _Prepared,
-                   route: list[Leg]) -> tuple[list[Hypothesis], float]:
+                   engines: list[Engine]) -> tuple[list[Hypothesis], float]:
         """Each leg translates the previous leg's outputs unit by unit (as the pipeline does);
         an error or a hit limit on the first leg stays visible after the second."""
         inputs = prep.units()
-        chain_key = _digest(inputs)
         result: list[Hypothesis] = []
         seconds = 0.0
-        for leg in route:
-            memo_key = (chain_key, self.engines[leg].model_id, leg)
+        for engine in engines:
+            memo_key = (_digest(inputs), id(engine))
             if memo_key not in self._legs:
-                cb = self.progress(f"{ts.name} {leg[0]}→{leg[1]}") if self.progress else None
+                label = f"{ts.name} {engine.pair.replace('-', '→')} {engine.model_id}"
+                cb = self.progress(label) if self.progress else None
                 started = time.perf_counter()
-                out = self.engines[leg].translate_detailed(inputs, cb)
+                out = engine.translate_detailed(inputs, cb)
                 self._legs[memo_key] = (out, time.perf_counter() - started)
             out, took = self._legs[memo_key]
             seconds += took
             result = chain_hypotheses(result, out)
             inputs = [h.text for h in out]
-            chain_key = _digest(inputs)
         return result, seconds
 
 
@@ -249,21 +264,21 @@ def _flag_counts(prep: _Prepared, per_sentence: list[list[tuple[str, Hypothesis]
 
 def pivot_comparisons(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
                       options: QualityOptions) -> list[dict[str, Any]]:
-    """Pivot ar→en→X against direct ar→X on each test set that has both: deltas, and paired
-    bootstrap / approximate randomisation p-values (sacrebleu) on line-level sets."""
+    """Each system's pivot ar→en→X against its direct ar→X on each test set that has both:
+    deltas, and paired bootstrap / approximate randomisation p-values on line-level sets."""
     from translate.score import compare_systems
 
     refs = {(t.name, t.pair): t.references for t in testsets}
     out = []
     for direct in rows:
-        if direct.system != "direct":
+        if direct.route != "direct":
             continue
-        pivot = next((r for r in rows if r.system == "pivot-en" and r.testset == direct.testset
-                      and r.pair == direct.pair), None)
+        pivot = next((r for r in rows if r.route == "pivot-en" and r.system == direct.system
+                      and r.testset == direct.testset and r.pair == direct.pair), None)
         if pivot is None:
             continue
         entry: dict[str, Any] = {
-            "testset": direct.testset, "pair": direct.pair,
+            "testset": direct.testset, "pair": direct.pair, "system": direct.system,
             "direct": {s.name: s.score for s in direct.scores},
             "pivot": {s.name: s.score for s in pivot.scores},
             "delta": {s.name: round(pivot.score(s.name) - s.score, 2)  # type: ignore[operator]
@@ -277,6 +292,37 @@ def pivot_comparisons(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
             entry["significance"] = cmp.to_dict()
         out.append(entry)
     return out
+
+
+def compare_to_baseline(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
+                          baseline: str, options: QualityOptions) -> None:
+    """Every row against the baseline system's row of its test set and direction (its direct
+    route, else its pivot): score deltas and sacrebleu's paired bootstrap and approximate
+    randomisation p-values, written into each row's ``significance``. A line-level set only:
+    a one-segment document has nothing to resample."""
+    from translate.score import compare_systems
+
+    refs = {(t.name, t.pair): t.references for t in testsets}
+    metrics = [m for m in options.metrics if m != "ter"]
+    groups: dict[tuple[str, str], list[QualityRow]] = {}
+    for r in rows:
+        groups.setdefault((r.testset, r.pair), []).append(r)
+    for (testset, pair), group in groups.items():
+        base = next((r for r in group if r.system == baseline and r.route == "direct"),
+                    next((r for r in group if r.system == baseline), None))
+        if base is None or len(group) < 2 or base.level != "line" or base.segments < 2:
+            continue
+        others = [r for r in group if r is not base]
+        cmp = compare_systems([(r.key, r.hypotheses) for r in [base, *others]],
+                              [refs[(testset, pair)]], metrics, options.tokenize)
+        base.significance = {"baseline": base.key, "is_baseline": True}
+        reference = cmp.systems[0].scores
+        for row, result in zip(others, cmp.systems[1:], strict=True):
+            row.significance = {"baseline": base.key, "scores": {
+                name: {"delta": round((cell["score"] or 0.0) - (reference[name]["score"] or 0.0),
+                                      2),
+                       "p_bootstrap": cell.get("p_bootstrap"), "p_ar": cell.get("p_ar")}
+                for name, cell in result.scores.items()}}
 
 
 def _digest(texts: Sequence[str]) -> str:

@@ -1,8 +1,10 @@
 """Writing a quality bench run: JSON (everything), a markdown table, PNG charts, hypotheses.
 
-File names start with ``quality`` so that a speed run writing into the same folder (``--speed``)
-never collides with them. matplotlib is imported only here, lazily, with the Agg backend: a
-bench run on a server without a display must not need one.
+File names start with ``quality`` so that other outputs in the same folder never collide with
+them. Each row's hypotheses go to ``hyps/`` and each test set's references to ``refs/``, so that
+``tarjama bench compare`` can test two runs against each other later (paired tests need the
+segments, not only the scores). matplotlib is imported only here, lazily, with the Agg backend:
+a bench run on a server without a display must not need one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.bench.quality import QualityRow
+from translate.bench.suite import DEFAULT_SYSTEM
 from translate.fsio import atomic_write_many, safe_name
 
 METRIC_ORDER = ("BLEU", "chrF2", "chrF2++", "TER")
@@ -20,15 +23,22 @@ METRIC_ORDER = ("BLEU", "chrF2", "chrF2++", "TER")
 
 def write_outputs(report: dict[str, Any], rows: Sequence[QualityRow], out_dir: Path, *,
                   force: bool = False, charts: bool = True) -> list[Path]:
-    """quality.json, quality.md, quality-*.png and hyps/*.txt into ``out_dir``."""
+    """quality.json, quality.md, quality-*.png, hyps/*.txt and refs/*.txt into ``out_dir``."""
     files: list[tuple[Path, str | bytes]] = []
-    hyp_paths = {}
+    hyp_paths, ref_paths = {}, {}
     for r in rows:
-        name = safe_name(f"{r.testset.replace('/', '_')}.{r.pair}.{r.system}") + ".txt"
+        stem = r.route if r.system == DEFAULT_SYSTEM else f"{r.system}.{r.route}"
+        name = safe_name(f"{r.testset.replace('/', '_')}.{r.pair}.{stem}") + ".txt"
         hyp_paths[r.key] = f"hyps/{name}"
         files.append((out_dir / "hyps" / name, "\n".join(r.hypotheses) + "\n"))
+    references = {(r.testset, r.pair): r.references for r in rows if r.references}
+    for (testset, pair), refs in references.items():
+        name = safe_name(f"{testset.replace('/', '_')}.{pair}") + ".txt"
+        ref_paths[(testset, pair)] = f"refs/{name}"
+        files.append((out_dir / "refs" / name, "\n".join(refs) + "\n"))
     for row in report["quality"]["rows"]:
         row["hypotheses_file"] = hyp_paths.get(row["key"])
+        row["references_file"] = ref_paths.get((row["testset"], row["pair"]))
     if charts and rows:
         report["charts"] = ["quality-scores.png", "quality-flags.png"]
         files.append((out_dir / "quality-scores.png", scores_chart(report)))
@@ -50,24 +60,54 @@ def _models_cell(row: dict[str, Any]) -> str:
     return " → ".join(str(m["model"]) for m in row["models"])
 
 
+def _vs_baseline(row: dict[str, Any], metric: str) -> str:
+    sig = row.get("significance") or {}
+    if sig.get("is_baseline"):
+        return "baseline"
+    cell = sig.get("scores", {}).get(metric)
+    if not cell:
+        return "—"
+    return f"{cell['delta']:+.2f} (p {_p(cell.get('p_bootstrap'))})"
+
+
 def table_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the results table (shared by markdown and the terminal)."""
     rows = report["quality"]["rows"]
     metrics = [m for m in METRIC_ORDER if any(m in r["scores"] for r in rows)]
-    header = ["test set", "pair", "system", "model", "backend", "beam", "segs",
-              *[f"{m} (±95% CI)" for m in metrics], "flagged", "errors", "s"]
+    tested = [m for m in metrics if any((r.get("significance") or {}).get("scores", {}).get(m)
+                                        for r in rows)]
+    header = ["test set", "pair", "route", "system", "model", "backend", "beam", "segs",
+              *[f"{m} (±95% CI)" for m in metrics],
+              *[f"Δ{m} vs {report.get('baseline', 'baseline')} (p)" for m in tested],
+              "flagged", "errors", "s"]
     cells = []
     for r in rows:
         m0 = r["models"][0]
         cells.append([
-            r["testset"], r["pair"], r["system"], _models_cell(r),
+            r["testset"], r["pair"], r["route"], r["system"], _models_cell(r),
             "/".join(sorted({m["backend"] for m in r["models"]})), str(m0.get("beam", "")),
             str(r["segments"]) + (" (doc)" if r["level"] == "document" else ""),
             *[_fmt_score(r["scores"].get(m)) for m in metrics],
+            *[_vs_baseline(r, m) for m in tested],
             f"{r['flags'].get('segments_flagged', '—')}", str(r["errors"]),
             f"{r['seconds']:.1f}",
         ])
     return header, cells
+
+
+SPEED_COLUMNS = [("pair", "pair"), ("model", "model"), ("backend", "backend"),
+                 ("load_s", "load s"), ("seed_e2e_s", "seed e2e s"), ("tok_s", "tok/s"),
+                 ("latency_p50_s", "para p50 s"), ("latency_p95_s", "para p95 s"),
+                 ("peak_rss_mb", "peak RSS MB"), ("disk_mb", "loaded MB"),
+                 ("weights_mb", "weights MB")]
+
+
+def speed_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of the per-model speed and memory table (empty without speed)."""
+    speed = report.get("speed") or {}
+    models = speed.get("models", []) if isinstance(speed, dict) else []
+    return [h for _, h in SPEED_COLUMNS], [
+        ["—" if m.get(k) is None else str(m[k]) for k, _ in SPEED_COLUMNS] for m in models]
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -76,12 +116,21 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [f"# tarjama bench — {report['suite']['name']} ({report['run_id']})", ""]
     if report.get("command"):
         lines += ["Command:", "", "```", " ".join(report["command"]), "```", ""]
-    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
-    lines += ["", "`flagged`: test segments with at least one QA flag "
+    lines += _md_table(header, cells)
+    lines += ["", "`route`: direct, or pivot-en (ar→en, then en→X); `Δ… (p)`: the row minus the "
+              f"baseline system ({report.get('baseline', '—')}) on the same test set and "
+              "direction, with sacrebleu's paired bootstrap p-value (approximate randomisation "
+              "in the JSON); `flagged`: test segments with at least one QA flag "
               "(translate.checks); `errors`: segments that could not be translated; `s`: "
-              "translation wall time. A `(doc)` row is one document-level segment "
-              "(no CI).", ""]
+              "translation wall time. A `(doc)` row is one document-level segment (no CI).", ""]
+    speed_header, speed_cells = speed_rows(report)
+    if speed_cells:
+        speed = report["speed"]
+        forced = speed.get("forced_tokens")
+        lines += ["## Speed and memory, per model", "",
+                  f"{speed['what']}; workload: {speed['models'][0].get('workload', '')}"
+                  + (f"; every output forced to {forced} tokens" if forced else "") + ".", ""]
+        lines += [*_md_table(speed_header, speed_cells), ""]
     lines += ["## Signatures (sacrebleu)", ""]
     lines += [f"- {name}: `{sig}`" for name, sig in q["signatures"].items()]
     by_check: dict[str, int] = {}
@@ -92,21 +141,22 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "## QA flags by check (all rows)", ""]
         lines += [f"- {c}: {n}" for c, n in sorted(by_check.items(), key=lambda x: -x[1])]
     if q["pivot"]:
-        lines += ["", "## Pivot ar→en→X against direct ar→X", "",
-                  "| test set | pair | metric | direct | pivot | Δ | p (bootstrap) | p (AR) |",
-                  "|---|---|---|---|---|---|---|---|"]
+        lines += ["", "## Pivot ar→en→X against direct ar→X, per system", "",
+                  "| test set | pair | system | metric | direct | pivot | Δ | p (bootstrap) | "
+                  "p (AR) |", "|---|---|---|---|---|---|---|---|---|"]
         for p in q["pivot"]:
             sig = {s["name"]: s for s in p.get("significance", {}).get("systems", [])}
             piv = sig.get("pivot-en", {}).get("scores", {})
             for metric, d in p["direct"].items():
                 cell = piv.get(metric, {})
-                lines.append(f"| {p['testset']} | {p['pair']} | {metric} | {d:.2f} | "
-                             f"{p['pivot'][metric]:.2f} | {p['delta'][metric]:+.2f} | "
-                             f"{_p(cell.get('p_bootstrap'))} | {_p(cell.get('p_ar'))} |")
+                lines.append(f"| {p['testset']} | {p['pair']} | {p.get('system', '')} | "
+                             f"{metric} | {d:.2f} | {p['pivot'][metric]:.2f} | "
+                             f"{p['delta'][metric]:+.2f} | {_p(cell.get('p_bootstrap'))} | "
+                             f"{_p(cell.get('p_ar'))} |")
     if q["published"]:
         lines += ["", "## Published scores of these models (their authors' test sets)", ""]
-        lines += [f"- {p['model']} {p['testset']}: BLEU {p['BLEU']}, chrF {p['chrF']}"
-                  for p in q["published"]]
+        lines += [f"- {p['model']} {p['pair']} {p['testset']}: BLEU {p['BLEU']}, chrF "
+                  f"{p['chrF']:.1f} ({p['source']})" for p in q["published"]]
     attributions = sorted({t["attribution"] for t in report["testsets"] if t["attribution"]})
     if attributions:
         lines += ["", "## Test data", ""] + [f"- {a}" for a in attributions]
@@ -114,8 +164,15 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Environment", "",
               "- " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
               f"- {m.get('processor', '')}, {m.get('cpus_usable', m.get('cpu_count'))} CPUs"
-              + (f", {m['memory_gb']} GB" if "memory_gb" in m else ""), ""]
+              + (f", {m['memory_gb']} GB" if "memory_gb" in m else "")
+              + f"; load average {', '.join(f'{x:.1f}' for x in m.get('load_average', []))}",
+              ""]
     return "\n".join(lines)
+
+
+def _md_table(header: list[str], cells: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]]
 
 
 def _p(value: float | None) -> str:
@@ -141,7 +198,8 @@ def _png(fig: Any) -> bytes:
 
 
 def _labels(rows: list[dict[str, Any]]) -> list[str]:
-    return [f"{r['testset']}\n{r['pair']} {r['system']}" for r in rows]
+    return [f"{r['testset']}\n{r['pair']} {r['route']}"
+            + ("" if r["system"] == DEFAULT_SYSTEM else f"\n{r['system']}") for r in rows]
 
 
 def scores_chart(report: dict[str, Any]) -> bytes:
@@ -189,17 +247,28 @@ def flags_chart(report: dict[str, Any]) -> bytes:
 
 
 def compare_lines(a: dict[str, Any], b: dict[str, Any], deltas: Sequence[Any],
-                  notes: Sequence[str]) -> list[str]:
-    """A plain table of B − A for ``tarjama bench --compare``."""
+                  notes: Sequence[str], tests: dict[str, dict[str, Any]] | None = None,
+                  untested: Sequence[str] = ()) -> list[str]:
+    """A plain table of B − A for ``tarjama bench compare``, with the paired p-values of B
+    against A where both runs kept their segments."""
+    tests = tests or {}
     out = [f"A: {a.get('run_id')} ({a.get('suite')})", f"B: {b.get('run_id')} ({b.get('suite')})",
            ""]
     width = max([len(d.key) for d in deltas] + [10])
-    out.append(f"{'row':<{width}}  {'metric':<8} {'A':>8} {'B':>8} {'B−A':>8}")
+    out.append(f"{'row':<{width}}  {'metric':<8} {'A':>8} {'B':>8} {'B−A':>8} {'p (bs)':>8} "
+               f"{'p (AR)':>8}")
     for d in deltas:
         a_s = "—" if d.a is None else f"{d.a:.2f}"
         b_s = "—" if d.b is None else f"{d.b:.2f}"
         delta = "—" if d.delta is None else f"{d.delta:+.2f}"
-        out.append(f"{d.key:<{width}}  {d.metric:<8} {a_s:>8} {b_s:>8} {delta:>8}")
+        cell = tests.get(d.key, {}).get(d.metric, {})
+        out.append(f"{d.key:<{width}}  {d.metric:<8} {a_s:>8} {b_s:>8} {delta:>8} "
+                   f"{_p(cell.get('p_bootstrap')):>8} {_p(cell.get('p_ar')):>8}")
+    if tests:
+        out += ["", "p: paired bootstrap (bs, 1,000 resamples) and approximate randomisation "
+                "(AR, 10,000 trials) of B against A on the same segments (sacrebleu); below "
+                "0.05, the difference is unlikely to be noise."]
+    out += [*([""] if untested else []), *untested]
     if notes:
         out += ["", "Changed between the runs (a delta may come from these, not a regression):"]
         out += [f"  {n}" for n in notes]

@@ -1,4 +1,4 @@
-"""`tarjama bench --speed`: the same workload through each engine, side by side, in one run.
+"""`tarjama bench speed`: the same workload through each engine, side by side, in one run.
 
 Engines (each measured in its own child process, so load time and peak memory are its own):
   naive            what the transformers docs show: one ``generate`` call per paragraph, fp32
@@ -8,34 +8,39 @@ Engines (each measured in its own child process, so load time and peak memory ar
   ct2-int8-vmap    ct2-int8 scoring only vocabulary-map candidates (see models.convert.build_vmap)
   ct2-int8-b32, ct2-int8-beam2, ct2-int8-beam1 ...  batch size and beam-size impact
 Output lengths are forced (min = max decoding length) so every engine emits the same tokens:
-tokens/s compares like with like even on random-weight ``shape`` models.
+tokens/s compares like with like even on random-weight ``shape`` models. Any family's models
+run (translate.models.adapters); the vocabulary-map engine needs Marian's two SentencePiece
+models. Each child reports its progress on stderr, so the caller can show a bar per engine.
 """
 
 from __future__ import annotations
 
 import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from translate.bench.environment import machine_info, repo_root, versions
+from translate.bench.environment import machine_info, peak_rss_mb, repo_root, versions
 from translate.errors import RuntimeFailure, UsageError
+from translate.values import ProgressFactory, ProgressFn
 
 LANGS = ("en", "ru")
 SPEED_ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
            "ct2-int8-b32", "ct2-int8-beam2", "ct2-int8-beam1")
 SLOW = ("naive", "transformers")
+PROGRESS = "\x1eprogress"  # a child's progress line on stderr: PROGRESS done total
 
 
 @dataclass
 class SpeedSpec:
-    models: dict[str, str] = field(default_factory=dict)  # lang → Marian dir; built if empty
+    models: dict[str, str] = field(default_factory=dict)  # lang → model dir; built if empty
+    shape: str = "opus-mt-base"  # the shape models built when none is given (or "tiny")
     engines: tuple[str, ...] = SPEED_ENGINES
     forced_tokens: int = 40  # every hypothesis is exactly this long
     beam: int = 4
@@ -58,18 +63,14 @@ class Workload:
         return [u for b in self.seed_blocks for u in b]
 
 
-def load_workload(spec: SpeedSpec, source_spm: Path) -> Workload:
-    import sentencepiece
-
+def load_workload(spec: SpeedSpec, count_tokens: Any) -> Workload:
     from translate.fsio import read_lines, read_text
     from translate.models import spm as spm_lib
     from translate.segment import segment_text
 
-    sp = sentencepiece.SentencePieceProcessor(model_file=str(source_spm))
     seed = Path(spec.seed) if spec.seed else \
         repo_root() / "seeds" / "lavrov-sahel-2025-04-03.ar.txt"
-    article = segment_text(read_text(seed), source=seed.name,
-                           count_tokens=lambda s: len(sp.encode(s)) + 1)
+    article = segment_text(read_text(seed), source=seed.name, count_tokens=count_tokens)
     blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
     ntrex = repo_root().parent / "shared" / "data" / "ntrex128" / "newstest2019-ref.arb.txt"
     if ntrex.is_file():
@@ -81,8 +82,10 @@ def load_workload(spec: SpeedSpec, source_spm: Path) -> Workload:
     return Workload(blocks, lines, source)
 
 
-def prepare(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
-    """Shape models (built when not given), their int8 conversions and a vmap variant."""
+def prepare(spec: SpeedSpec, note: Any = None) -> dict[str, Any]:
+    """Shape models (built when not given), their int8 conversions and, for Marian, a vmap
+    variant."""
+    from translate.models.adapters import adapter_for
     from translate.models.convert import build_vmap, convert_ref, ensure_converted
     from translate.models.fixture import build_shape
     from translate.models.spm import synthetic_text
@@ -91,18 +94,19 @@ def prepare(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
     work = Path(spec.work_dir) if spec.work_dir else store_dir() / "bench"
     models: dict[str, dict[str, str]] = {}
     for lang in LANGS:
-        marian = spec.models.get(lang)
-        if not marian:
-            path = work / f"shape-ar-{lang}"
+        given = spec.models.get(lang)
+        if not given:
+            path = work / f"shape-{spec.shape}-ar-{lang}"
             if not (path / "model.safetensors").is_file():
-                if progress:
-                    progress(f"building shape model ar-{lang} in {path}")
-                build_shape(path, seed=0, force=True, target_lang=lang)
-            marian = str(path)
-        ref = resolve(marian)
+                if note:
+                    note(f"building shape model ar-{lang} ({spec.shape}) in {path}")
+                build_shape(path, shape=spec.shape, seed=0, force=True, target_lang=lang)
+            given = str(path)
+        ref = resolve(given)
         ct2 = ensure_converted(ref)
         vmapped = Path(f"{ct2}-vmap")
-        if not (vmapped / "vmap.txt").is_file():
+        marian = (ref.path / "source.spm").is_file() and (ref.path / "target.spm").is_file()
+        if marian and "ct2-int8-vmap" in spec.engines and not (vmapped / "vmap.txt").is_file():
             # Random weights have no lexicon to learn from: the map pairs synthetic sentences
             # at random, which gives candidate sets of a realistic size (what sets the speed)
             # and says nothing about quality.
@@ -112,24 +116,35 @@ def prepare(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
             vmap.write_text(build_vmap(pairs, ref.path / "source.spm", ref.path / "target.spm"),
                             encoding="utf-8")
             convert_ref(ref, vmapped, force=True, vmap=vmap)
-        models[lang] = {"marian": str(ref.path), "ct2": str(ct2), "ct2_vmap": str(vmapped),
+        elif not marian and "ct2-int8-vmap" in spec.engines:
+            raise UsageError(f"ct2-int8-vmap needs Marian models (source.spm, target.spm); "
+                             f"{given} is {adapter_for(ref.path).family}")
+        models[lang] = {"model": str(ref.path), "ct2": str(ct2), "ct2_vmap": str(vmapped),
                         "model_id": ref.model_id}
     return models
 
 
-def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
+def run(spec: SpeedSpec, progress: ProgressFactory | None = None,
+        note: Any = None) -> dict[str, Any]:
+    """Every engine of ``spec`` on the same workload; ``progress(engine)`` gives each engine's
+    bar, ``note(message)`` says what is being built."""
+    from translate.models.adapters import adapter_for
+
     unknown = [e for e in spec.engines if e not in SPEED_ENGINES]
     if unknown:
         raise UsageError(f"unknown engine(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(SPEED_ENGINES)}")
-    models = prepare(spec, progress)
-    workload = load_workload(spec, Path(models["en"]["marian"]) / "source.spm")
+    if spec.threads == 0:  # the default: every core, and the report says how many that was
+        spec = replace(spec, threads=os.cpu_count() or 1)
+    models = prepare(spec, note)
+    count = adapter_for(Path(models["en"]["model"])).tokenizer("ar", "en").count
+    workload = load_workload(spec, count)
     rows = []
     for name in spec.engines:
-        if progress:
-            progress(f"measuring {name}")
-        rows.append(in_child("measure", name, spec, models, workload))
-    cached = in_child("cache", "ct2-int8", spec, models, workload) \
+        rows.append(in_child("measure", name, spec, models, workload,
+                             progress(name) if progress else None))
+    cached = in_child("cache", "ct2-int8", spec, models, workload,
+                      progress("ct2-int8 cached rerun") if progress else None) \
         if "ct2-int8" in spec.engines else None
     naive = next((r for r in rows if r["engine"] == "naive"), None)
     for r in rows:
@@ -151,24 +166,63 @@ def run(spec: SpeedSpec, progress: Any = None) -> dict[str, Any]:
             "engines": rows, "cache": cached}
 
 
+def run_and_write(spec: SpeedSpec, output: Path | None, *, name: str = "speed",
+                  force: bool = False, command: list[str] | None = None,
+                  progress: ProgressFactory | None = None) -> tuple[str, list[Path], list[str]]:
+    """Check the outputs, measure every engine, write NAME.json/.md/.png; return the markdown
+    table, the files written and notes (where they went, what was built)."""
+    from translate.bench import report
+    from translate.bench.runner import default_locations
+    from translate.errors import OutputExistsError
+
+    bad = sorted(set(spec.models) - set(LANGS))
+    if bad:
+        raise UsageError(f"bench speed --model takes en=DIR and ru=DIR, not {', '.join(bad)}")
+    results, _, where = default_locations()
+    notes = [where] if where and output is None else []
+    out_dir = output if output is not None else results / "speed"
+    for suffix in (".json", ".md", ".png"):  # before the work, not after it
+        if (out_dir / f"{name}{suffix}").exists() and not force:
+            raise OutputExistsError(f"{out_dir / (name + suffix)} exists; pass --force to "
+                                    "replace it, or give another -o / --name")
+    result = run(spec, progress, note=notes.append)
+    text = " ".join(command or [])
+    return report.markdown(result, text), report.write(result, out_dir, name=name,
+                                                       command=text, force=True), notes
+
+
 # --- in the child process -------------------------------------------------------------------
 
 
 def in_child(what: str, name: str, spec: SpeedSpec, models: dict[str, Any],
-             wl: Workload) -> dict[str, Any]:
+             wl: Workload, progress: ProgressFn | None = None) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter: its own load time, threads and peak RSS.
 
     A subprocess, not multiprocessing: spawn re-imports the parent's __main__, which for
-    ``python -m translate`` would start the CLI again inside the child.
+    ``python -m translate`` would start the CLI again inside the child. Its progress lines
+    arrive on stderr as it works.
     """
     job = {"what": what, "name": name, "spec": asdict(spec), "models": models,
            "workload": asdict(wl)}
-    proc = subprocess.run([sys.executable, "-m", "translate.bench.speed"], input=json.dumps(job),
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeFailure(f"speed benchmark of {name} failed: {tail}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen([sys.executable, "-m", "translate.bench.speed"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stderr is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps(job))
+    proc.stdin.close()
+    errors = []
+    for line in proc.stderr:  # the result is one short line on stdout: read it after
+        if line.startswith(PROGRESS):
+            done, total = (int(x) for x in line.split()[1:3])
+            if progress:
+                progress(done, total)
+        elif line.strip():
+            errors.append(line.strip())
+    out = proc.stdout.read()
+    if proc.wait() != 0:
+        raise RuntimeFailure(f"speed benchmark of {name} failed: "
+                             f"{(errors or ['no output'])[-1]}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _child() -> None:
@@ -199,9 +253,9 @@ def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, An
     from translate.models.store import resolve
 
     if name == "naive":
-        return {lang: NaiveEngine(models[lang]["marian"], spec) for lang in LANGS}
+        return {lang: NaiveEngine(models[lang]["model"], lang, spec) for lang in LANGS}
     if name == "transformers":
-        return {lang: TransformersEngine(resolve(models[lang]["marian"]), "ar", lang,
+        return {lang: TransformersEngine(resolve(models[lang]["model"]), "ar", lang,
                                          _options(spec)) for lang in LANGS}
     kw: dict[str, Any] = {}
     key, ct2 = "ct2", Ct2Options()
@@ -217,7 +271,8 @@ def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, An
                                     ct2) for lang in LANGS}
 
 
-def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool) -> int:
+def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool,
+                    report: Any = None) -> int:
     """Translate ``texts`` into both languages; return the output tokens."""
     if concurrent:
         from concurrent.futures import ThreadPoolExecutor
@@ -227,28 +282,44 @@ def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool)
             results = list(pool.map(lambda e: e.translate_detailed(texts), engines.values()))
     else:
         results = [e.translate_detailed(texts) for e in engines.values()]
+    if report:
+        report(len(texts) * len(engines))
     return sum(h.tokens for hyps in results for h in hyps)
+
+
+class _Progress:
+    """A child's progress, printed on stderr for ``in_child`` (texts translated of total)."""
+
+    def __init__(self, total: int) -> None:
+        self.done, self.total = 0, total
+        self(0)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        print(f"{PROGRESS} {self.done} {self.total}", file=sys.stderr, flush=True)
 
 
 def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict[str, Any]:
     concurrent = name == "ct2-int8-concurrent"
+    large = wl.large[:spec.slow_large] if name in SLOW else wl.large
+    report = _Progress(len(LANGS) * (len(wl.seed_units) + len(large)) + len(wl.seed_units))
     t0 = time.perf_counter()
     engines = _engines(name, spec, models)
     for e in engines.values():
         e.load()
     load_s = time.perf_counter() - t0
     t1 = time.perf_counter()
-    seed_tokens = _translate_both(engines, wl.seed_units, concurrent)
+    seed_tokens = _translate_both(engines, wl.seed_units, concurrent, report)
     seed_s = time.perf_counter() - t1
-    rss_seed = _peak_rss_mb()
+    rss_seed = peak_rss_mb()
     latencies = []
     for block in wl.seed_blocks:  # one paragraph at a time, as an interactive user sends them
         tb = time.perf_counter()
         engines["en"].translate_detailed(block)
         latencies.append(time.perf_counter() - tb)
-    large = wl.large[:spec.slow_large] if name in SLOW else wl.large
+        report(len(block))
     t2 = time.perf_counter()
-    large_tokens = _translate_both(engines, large, concurrent)
+    large_tokens = _translate_both(engines, large, concurrent, report)
     large_s = time.perf_counter() - t2
     q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
     return {
@@ -267,7 +338,7 @@ def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) ->
         "large_tok_s": round(large_tokens / large_s, 1),
         "large_sent_s": round(len(large) * len(LANGS) / large_s, 2),
         "peak_rss_seed_mb": rss_seed,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -278,12 +349,13 @@ def measure_cache(spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict
     with tempfile.TemporaryDirectory() as tmp:
         cache = TranslationCache(Path(tmp) / "cache.sqlite")
         runs = []
+        report = _Progress(2 * len(LANGS) * len(wl.seed_units))
         for _ in range(2):
             t0 = time.perf_counter()
             engines = _engines("ct2-int8", spec, models)  # a rerun is a new process: new engines
             for e in engines.values():
                 e.cache = cache
-            _translate_both(engines, wl.seed_units, False)
+            _translate_both(engines, wl.seed_units, False, report)
             runs.append(time.perf_counter() - t0)
         cache.close()
     return {"first_s": round(runs[0], 4), "rerun_s": round(runs[1], 4),
@@ -293,22 +365,27 @@ def measure_cache(spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict
 
 
 class NaiveEngine:
-    """The transformers-docs path: MarianMTModel fp32, one generate call per paragraph."""
+    """The transformers-docs path: the family's classes, fp32, one generate call per
+    paragraph."""
 
-    def __init__(self, path: str, spec: SpeedSpec) -> None:
-        self.path, self.spec = path, spec
+    def __init__(self, path: str, lang: str, spec: SpeedSpec) -> None:
+        self.path, self.lang, self.spec = path, lang, spec
 
     def load(self) -> None:
         import warnings
 
         import torch
-        from transformers import MarianMTModel, MarianTokenizer
+
+        from translate.models.adapters import adapter_for
 
         torch.set_num_threads(self.spec.threads)
+        adapter = adapter_for(Path(self.path))
+        self.tokenizer = adapter.tokenizer("ar", self.lang)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.tok = MarianTokenizer.from_pretrained(self.path)
-            self.model = MarianMTModel.from_pretrained(self.path).eval()
+            self.tok = adapter.transformers_tokenizer(self.tokenizer)
+            self.model = adapter.transformers_classes()[1].from_pretrained(self.path).eval()
+        self.kwargs = adapter.generate_kwargs(self.tok, self.tokenizer)
 
     def describe(self) -> dict[str, Any]:
         return {"backend": "transformers generate per paragraph", "dtype": "float32",
@@ -321,23 +398,17 @@ class NaiveEngine:
 
         out = []
         for text in texts:
-            batch = self.tok([text], return_tensors="pt")
+            batch = self.tok([self.tokenizer.source_text(text)], return_tensors="pt")
             with torch.no_grad():
                 ids = self.model.generate(**batch, num_beams=self.spec.beam,
                                           min_new_tokens=self.spec.forced_tokens,
-                                          max_new_tokens=self.spec.forced_tokens)
+                                          max_new_tokens=self.spec.forced_tokens, **self.kwargs)
             # Decoding steps, the forced final </s> of opus-mt's generation config included:
             # it costs a step like any token, and the other engines emit a token there.
             row = [t for t in ids[0].tolist()[1:] if t != self.tok.pad_token_id]
             out.append(Hypothesis(self.tok.decode(row, skip_special_tokens=True),
                                   tokens=len(row)))
         return out
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,15 @@ fall back to a default and give numbers that look comparable but are not.
     en = "Helsinki-NLP/opus-mt-ar-en"
     ru = "Helsinki-NLP/opus-mt-ar-ru"
 
+    [systems.nllb-600m]                      # or several named systems, compared side by side
+    ar-en = "facebook/nllb-200-distilled-600M"
+    ar-ru = "facebook/nllb-200-distilled-600M"
+    en-ru = "facebook/nllb-200-distilled-600M"   # an en-ru model adds the pivot ar→en→ru
+
     [options]                                # see OPTION_KEYS
     beam = 4
     segment = false
+    baseline = "nllb-600m"                   # paired significance of every row against it
 
 Relative paths (models, test sets, data_dir) are taken from the suite file's folder when
 something is there, so a suite works from any working directory.
@@ -32,7 +38,8 @@ from typing import Any
 from translate.errors import InputError, UsageError
 from translate.fsio import read_bytes
 
-TOP_KEYS = {"name", "description", "models", "testsets", "directions", "options"}
+TOP_KEYS = {"name", "description", "models", "systems", "testsets", "directions", "options"}
+DEFAULT_SYSTEM = "default"  # the system of a suite's [models] (and of --model without a suite)
 TESTSET_KEYS = {"name", "path", "lang", "limit"}
 
 
@@ -57,7 +64,9 @@ class SuiteOptions:
     limit: int = 0  # first N segments of each line-level test set (0: all)
     data_dir: str = ""
     download: bool = True
-    speed: bool = False
+    speed: bool = False  # also each model's speed and memory (translate.bench.profile)
+    forced_tokens: int = 0  # speed: every output this long (random-weight shape models)
+    baseline: str = ""  # the system (or model) every row is tested against; "": the first
 
 
 OPTION_KEYS = {f.name for f in fields(SuiteOptions)}
@@ -67,7 +76,8 @@ OPTION_KEYS = {f.name for f in fields(SuiteOptions)}
 class Suite:
     name: str = "adhoc"
     description: str = ""
-    models: dict[str, str] = field(default_factory=dict)  # "ar-en" -> spec
+    models: dict[str, str] = field(default_factory=dict)  # "ar-en" -> spec (DEFAULT_SYSTEM)
+    systems: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {pair: spec}
     testsets: list[dict[str, Any]] = field(default_factory=list)  # {"name"|"path", "lang"...}
     directions: list[str] = field(default_factory=list)
     options: SuiteOptions = field(default_factory=SuiteOptions)
@@ -77,13 +87,16 @@ class Suite:
         """Target languages from Arabic that the run scores."""
         if self.directions:
             return [d.split("-", 1)[1] for d in self.directions]
-        return sorted({k.split("-", 1)[1] for k in self.models if k.startswith("ar-")})
+        pairs = [*self.models, *(p for models in self.systems.values() for p in models)]
+        return sorted({k.split("-", 1)[1] for k in pairs if k.startswith("ar-")})
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
 
         return {"name": self.name, "description": self.description, "path": self.path,
-                "models": dict(self.models), "testsets": list(self.testsets),
+                "models": dict(self.models),
+                "systems": {k: dict(v) for k, v in self.systems.items()},
+                "testsets": list(self.testsets),
                 "directions": self.directions or [f"ar-{t}" for t in self.targets()],
                 "options": asdict(self.options)}
 
@@ -119,10 +132,14 @@ def suite_from_dict(raw: dict[str, Any], *, base: Path | None = None,
     suite = Suite(name=_typed(raw, "name", str, where, "adhoc"),
                   description=_typed(raw, "description", str, where, ""), path=where)
     models = _typed(raw, "models", dict, where, {})
-    for key, spec in models.items():
-        if not isinstance(spec, str) or not spec.strip():
-            raise UsageError(f"{where}: [models] {key} must be a model id or path")
-        suite.models[normalise_pair(key, f"{where}: [models]")] = _local(spec, base)
+    suite.models = _models_table(models, base, f"{where}: [models]")
+    for name, table in _typed(raw, "systems", dict, where, {}).items():
+        if not isinstance(table, dict) or not table:
+            raise UsageError(f"{where}: [systems.{name}] must be a table of SRC-TGT = model")
+        suite.systems[name] = _models_table(table, base, f"{where}: [systems.{name}]")
+    if suite.models and suite.systems:
+        raise UsageError(f"{where}: [models] and [systems] together; put the models in a "
+                         f"[systems.NAME] table")
     for d in _typed(raw, "directions", list, where, []):
         suite.directions.append(normalise_pair(str(d), f"{where}: directions"))
     for item in _typed(raw, "testsets", list, where, []):
@@ -133,6 +150,15 @@ def suite_from_dict(raw: dict[str, Any], *, base: Path | None = None,
     if suite.options.data_dir:
         suite.options.data_dir = _local(suite.options.data_dir, base)
     return suite
+
+
+def _models_table(table: dict[str, Any], base: Path | None, where: str) -> dict[str, str]:
+    out = {}
+    for key, spec in table.items():
+        if not isinstance(spec, str) or not spec.strip():
+            raise UsageError(f"{where} {key} must be a model id or path")
+        out[normalise_pair(key, where)] = _local(spec, base)
+    return out
 
 
 def merge_options(options: SuiteOptions, values: dict[str, Any], where: str) -> SuiteOptions:

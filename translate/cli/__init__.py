@@ -17,10 +17,12 @@ from translate.cli import align, bench, cache, convert, corpus, models, score, s
 from translate.cli import translate_cmd
 from translate.cli.root import app
 
-# Groups of subcommands: "parent child" → the group's help.
-GROUPS: dict[str, str] = {
+# Groups of subcommands: "parent child" → the group's help (None: the group is also a command,
+# listed in COMMANDS, and its help is that command's).
+GROUPS: dict[str, str | None] = {
     "models": "List, download, convert and build models.",
     "models fixture": "Build fixture models offline (tests, demos, benchmarks).",
+    "bench": None,
     "cache": "Inspect or clear the translation cache.",
     "corpus": "Build an Arabic-English-Russian parallel corpus: add articles with their "
               "published translations (one, or thousands with `build`, locally or on Ray), "
@@ -28,7 +30,8 @@ GROUPS: dict[str, str] = {
               "page, show statistics.",
 }
 
-# Every command, in the order `tarjama --help` lists it: "group command" → function.
+# Every command, in the order `tarjama --help` lists it: "group command" → function. A group
+# that is also a command (`bench`) runs that function when no subcommand is given.
 COMMANDS: dict[str, Callable[..., Any]] = {
     "segment": segment.segment_command,
     "translate": translate_cmd.translate_command,
@@ -40,6 +43,8 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "cache stats": cache.stats_command,
     "cache clear": cache.clear_command,
     "bench": bench.bench_command,
+    "bench speed": bench.speed_command,
+    "bench compare": bench.compare_command,
     "align": align.align,
     "corpus add": corpus.add_command,
     "corpus list": corpus.list_command,
@@ -56,11 +61,16 @@ def register(root: typer.Typer) -> dict[str, typer.Typer]:
     groups: dict[str, typer.Typer] = {"": root}
     for path, help in GROUPS.items():
         parent, _, name = path.rpartition(" ")
-        groups[path] = typer.Typer(help=help, no_args_is_help=True)
+        # a help given here would hide the docstring of a group that is also a command
+        groups[path] = typer.Typer(help=help, no_args_is_help=True) if help is not None \
+            else typer.Typer()
         groups[parent].add_typer(groups[path], name=name)
     for path, fn in COMMANDS.items():
         parent, _, name = path.rpartition(" ")
-        groups[parent].command(name)(fn)
+        if path in groups:
+            groups[path].callback(invoke_without_command=True)(fn)
+        else:
+            groups[parent].command(name)(fn)
     return groups
 
 

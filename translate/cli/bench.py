@@ -1,125 +1,246 @@
-"""`tarjama bench`: translation quality of models on test sets, and (`--speed`) engine speed."""
+"""`tarjama bench`: quality of models and systems on test sets; `bench speed`: the engines'
+speed on one workload; `bench compare`: two runs against each other, with paired p-values.
+
+Each parses its options into one request, calls one library function (translate.bench.runner,
+translate.bench.speed, translate.bench.history) and prints what it returns.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from translate.cli.common import command, parse_assignments, parse_list
-from translate.errors import UsageError
+from translate.bench.speed import SPEED_ENGINES
+from translate.cli.common import Progress, command
+from translate.cli.options import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BEAM,
+    DEFAULT_THREADS,
+    BatchSizeOption,
+    BeamOption,
+    Choice,
+    ForceOption,
+    ModelOption,
+    OutputOption,
+    QuietOption,
+    ResultFormatOption,
+    ThreadsOption,
+    choices,
+    emit,
+    render,
+    value,
+)
+from translate.engines import BACKENDS
+
+Engine = choices("Engine", SPEED_ENGINES)
+HistoryOption = Annotated[Path | None, typer.Option(
+    metavar="FILE", help="Run history (default: eval/history.jsonl inside this checkout, else "
+                         "./tarjama-bench/history.jsonl).")]
+
+
+def _given(name: str) -> bool:
+    """Was option ``name`` given on the command line (not left at its default)?"""
+    ctx = _context()
+    source = ctx.get_parameter_source(name) if ctx is not None else None
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _context() -> Any:
+    try:  # typer 0.2x bundles its own click: the installed one never sees typer's context
+        from typer._click.globals import get_current_context
+    except ImportError:  # an older typer: the installed click
+        from click import get_current_context  # type: ignore[no-redef]
+    return get_current_context(silent=True)
 
 
 @command
 def bench_command(
+    ctx: typer.Context,
     suite: Annotated[Path | None, typer.Option(
-        help="Benchmark suite file: which models × which test sets.")] = None,
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", metavar="LANG=ID_OR_PATH",
-        help="Model for a direction (en=DIR); --speed: Marian dirs (default: shape models).")
-    ] = None,
+        metavar="FILE", help="Suite: which systems × which test sets, with options.")] = None,
+    model: ModelOption = None,
     testset: Annotated[list[str] | None, typer.Option(
-        help="Test set name or path (repeatable).")] = None,
-    speed: Annotated[bool, typer.Option(
-        "--speed", help="Measure speed: naive transformers vs our backends, side by side.")
-    ] = False,
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Directory for the JSON, markdown table and PNG chart.")
-    ] = Path("eval/results"),
-    name: Annotated[str, typer.Option(help="File name stem of the outputs.")] = "speed",
-    engines: Annotated[str, typer.Option(
-        help="--speed: engines to measure, comma-separated (default: all).")] = "",
-    large: Annotated[int, typer.Option(
-        min=1, help="--speed: sentences in the larger workload.")] = 200,
-    slow_large: Annotated[int, typer.Option(
-        min=1, help="--speed: of those, how many the slow engines (naive, transformers) run.")
-    ] = 48,
-    forced_tokens: Annotated[int, typer.Option(
-        min=1, help="--speed: every output is forced to this many tokens.")] = 40,
-    beam: Annotated[int, typer.Option(min=1, help="Beam size.")] = 4,
-    threads: Annotated[int, typer.Option(min=1, help="--speed: CPU threads per engine.")] = 2,
-    work_dir: Annotated[Path | None, typer.Option(
-        help="--speed: where shape models and conversions are built (default: model store).")
+        help="Test set name (ntrex128, flores200, seed) or path; repeatable.")] = None,
+    baseline: Annotated[str | None, typer.Option(
+        metavar="SYSTEM", help="System (or model) every row is tested against [default: the "
+                               "suite's, else the first].")] = None,
+    speed: Annotated[bool | None, typer.Option(
+        "--speed/--no-speed", help="Also each model's speed and memory, one process per model "
+                                   "[default: the suite's].")] = None,
+    forced_tokens: Annotated[int | None, typer.Option(
+        min=0, help="--speed: force every output to N tokens (random-weight shape models).")
     ] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DIR", help="Folder for the report [default: a new folder per "
+                                              "run under eval/results/, or ./tarjama-bench/].")
+    ] = None,
+    history: HistoryOption = None,
+    backend: Annotated[str | None, typer.Option(
+        parser=Choice(lambda: ("auto", *BACKENDS)),
+        help="Backend [default: the suite's, else auto].")] = None,
+    beam: BeamOption = DEFAULT_BEAM,
+    threads: ThreadsOption = DEFAULT_THREADS,
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
+    limit: Annotated[int | None, typer.Option(
+        min=0, help="Score only the first N segments of each test set.")] = None,
     data_dir: Annotated[Path | None, typer.Option(
         help="Where test sets are (ntrex128/, flores200_dataset/); default $TARJAMA_DATA.")
     ] = None,
-    history: Annotated[Path | None, typer.Option(
-        help="Run history to append to and --compare from [default: eval/history.jsonl].")
-    ] = None,
-    compare: Annotated[tuple[str, str] | None, typer.Option(
-        metavar="RUN_A RUN_B", help="Print B − A per row: run ids from the history, "
-        "latest / latest~N, quality.json files or result folders.")] = None,
-    backend: Annotated[str | None, typer.Option(
-        help="Quality: transformers, ctranslate2 or auto (default: the suite's, else auto).")
-    ] = None,
-    limit: Annotated[int | None, typer.Option(
-        min=0, help="Quality: score only the first N segments of each test set.")] = None,
-    force: Annotated[bool, typer.Option(help="Quality: overwrite outputs in -o DIR.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Benchmark models: quality on test sets, or with --speed the engines' speed.
+    """Benchmark models and systems: quality on test sets, compared with paired tests.
 
-    Quality (the default): every model × direction × test set scored with sacrebleu (BLEU 13a,
-    chrF, chrF++, signatures, bootstrap CI), QA flag counts, and pivot ar→en→ru against direct
-    ar→ru when an en-ru model is given; writes quality.json, quality.md, quality-*.png and the
-    hypotheses into -o DIR (default eval/results/RUN_ID/) and appends the run to the history.
-    Test sets: ntrex128, flores200 (local), seed, SRC,REF files, a TSV or a directory.
-
-    --speed runs one workload (the seed article in both directions, and 200 NTREX sentences or a
-    generated set) through the naive transformers path, our transformers backend, CTranslate2
-    int8 and its levers, each in its own process; writes NAME.json, NAME.md and NAME.png.
+    Every system (a model per direction) × route (direct, pivot through English) × test set is
+    scored with sacrebleu (BLEU 13a, chrF, chrF++, signatures, bootstrap CI) and tested
+    against the baseline system (paired bootstrap and approximate randomisation); --speed adds
+    each model's speed and memory. Writes quality.json, quality.md, charts, hyps/ and refs/
+    into -o DIR and appends the run to the history. `tarjama bench speed` measures the
+    engines; `tarjama bench compare` tests two runs against each other.
 
     Examples:
 
-      tarjama bench --speed -o eval/results
+      tarjama bench --suite eval/suites/fixtures.toml -o eval/results/fixtures --force
 
-      tarjama bench --speed --model en=/tmp/shape-ar-en --model ru=/tmp/shape-ar-ru
+      tarjama bench --suite eval/suites/families.toml --data-dir ~/data --baseline opus-mt
 
-      tarjama bench --speed --engines naive,ct2-int8 --large 20 --slow-large 4 -o /tmp/bench
+      tarjama bench -m en=Helsinki-NLP/opus-mt-ar-en -m en=facebook/nllb-200-distilled-600M
 
-      tarjama bench --suite eval/suites/opus-mt-leaderboard.toml --data-dir ~/data
-
-      tarjama bench --model en=DIR --testset src.ar,ref.en --testset pairs.ar-en.tsv -o out
-
-      tarjama bench --compare latest~1 latest
+      tarjama bench -m en=DIR --testset src.ar,ref.en --testset pairs.ar-en.tsv -o out
     """
-    if compare is not None:
-        from translate.cli.bench_quality import DEFAULT_HISTORY, compare_command
+    from translate.bench.runner import BenchRequest, run_bench
+    from translate.cli.common import parse_assignments
 
-        return compare_command(*compare, history or DEFAULT_HISTORY)
-    if not speed or suite is not None or testset:  # quality (and speed too when --speed)
-        from translate.cli.bench_quality import quality_command
+    if ctx.invoked_subcommand is not None:
+        return
+    explicit = {"beam": beam, "threads": threads, "batch_size": batch_size}
+    options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(k)}
+    options.update({k: v for k, v in {
+        "backend": backend, "limit": limit, "speed": speed,
+        "forced_tokens": forced_tokens, "baseline": baseline,
+        "data_dir": str(data_dir) if data_dir else None}.items()
+        if v is not None})
+    pairs = [(k, v) for item in model or [] for k, v in parse_assignments([item], "--model")
+             .items()]
+    request = BenchRequest(suite, pairs, testset or [], options, output, history, force,
+                           ["tarjama", *sys.argv[1:]])
+    progress = Progress(quiet)
+    with progress.running():
+        result = run_bench(request, progress.callback)
+    _print_report(result.report)
+    for line in [*result.notes, *(f"wrote {p}" for p in result.written)]:
+        if not quiet:
+            typer.echo(line, err=True)
+    if not quiet:
+        typer.echo(f"run {result.report['run_id']} appended to {result.history}", err=True)
 
-        return quality_command(
-            suite_path=suite, model=model, testset=testset, speed=speed, output=output,
-            history=history, data_dir=data_dir, backend=backend, limit=limit, beam=beam,
-            threads=threads, force=force, quiet=quiet,
-            speed_options={"engines": tuple(parse_list(engines, "--engines")) if engines
-                           else None, "large": large, "slow_large": min(slow_large, large),
-                           "forced_tokens": forced_tokens, "threads": threads,
-                           "work_dir": str(work_dir or "")})
-    from translate.bench import report
-    from translate.bench.speed import SPEED_ENGINES, SpeedSpec, run
 
-    models = parse_assignments(model, "--model")
-    bad = sorted(set(models) - {"en", "ru"})
-    if bad:
-        raise UsageError(f"--model with --speed takes en=DIR and ru=DIR, not {', '.join(bad)}")
-    if suite is not None or testset:
-        raise UsageError("--suite and --testset belong to the quality benchmark, not --speed")
-    spec = SpeedSpec(
-        models=models,
-        engines=tuple(parse_list(engines, "--engines", set(SPEED_ENGINES))) if engines
-        else SPEED_ENGINES,
-        forced_tokens=forced_tokens, beam=beam, threads=threads, large=large,
-        slow_large=min(slow_large, large), work_dir=str(work_dir or ""),
-    )
-    result = run(spec, progress=lambda msg: typer.echo(msg, err=True))
-    written = report.write(result, output, name=name,
-                           command="tarjama " + " ".join(sys.argv[1:]))
-    typer.echo(report.markdown(result))
-    for p in written:
-        typer.echo(f"wrote {p}", err=True)
+def _print_report(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from translate.bench.quality_report import speed_rows, table_rows
+
+    console = Console(width=None if sys.stdout.isatty() else 240)
+    for title, (header, cells) in ((f"tarjama bench — {report['suite']['name']} "
+                                    f"({report['run_id']})", table_rows(report)),
+                                   ("speed and memory, per model", speed_rows(report))):
+        if not cells:
+            continue
+        table = Table(title=title)
+        for h in header:
+            table.add_column(h, justify="right" if h[:1].isupper() or h in ("segs", "s")
+                             else "left")
+        for row in cells:
+            table.add_row(*row)
+        console.print(table)
+    for name, sig in report["quality"]["signatures"].items():
+        console.print(f"{name}: {sig}", highlight=False, soft_wrap=True, markup=False)
+
+
+@command
+def speed_command(
+    model: ModelOption = None,
+    engine: Annotated[list[Engine] | None, typer.Option(  # type: ignore[valid-type]
+        "--engine", "-e", help="Engine to measure; repeatable [default: all].")] = None,
+    shape: Annotated[str, typer.Option(
+        help="Shape of the models built when -m is not given: opus-mt-base (real opus-mt "
+             "dimensions) or tiny (seconds).")] = "opus-mt-base",
+    large: Annotated[int, typer.Option(min=1, help="Sentences in the larger workload.")] = 200,
+    slow_large: Annotated[int, typer.Option(
+        min=1, help="Of those, how many the slow engines (naive, transformers) run.")] = 48,
+    forced_tokens: Annotated[int, typer.Option(
+        min=1, help="Every output is forced to this many tokens.")] = 40,
+    beam: BeamOption = DEFAULT_BEAM,
+    threads: ThreadsOption = DEFAULT_THREADS,
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
+    work_dir: Annotated[Path | None, typer.Option(
+        help="Where shape models and conversions are built [default: the model store].")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DIR", help="Folder for NAME.json, NAME.md, NAME.png "
+                                              "[default: eval/results/speed inside this "
+                                              "checkout, else ./tarjama-bench/results/speed].")
+    ] = None,
+    name: Annotated[str, typer.Option(help="File name stem of the outputs.")] = "speed",
+    force: ForceOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Measure the engines' speed side by side, each in its own process.
+
+    The naive transformers path, our transformers backend, CTranslate2 int8 and its levers, on
+    the seed article in both directions and a larger set (NTREX-128, or generated); a progress
+    bar per engine. Any family's models run; without -m, shape models are built (--shape tiny:
+    a run of seconds).
+
+    Examples:
+
+      tarjama bench speed --shape tiny -e naive -e ct2-int8 --large 8 --slow-large 4 -o /tmp/b
+
+      tarjama bench speed -m en=/tmp/shape-ar-en -m ru=/tmp/shape-ar-ru -o eval/results/speed
+    """
+    from translate.bench.speed import SpeedSpec, run_and_write
+    from translate.cli.common import parse_assignments
+
+    spec = SpeedSpec(models=parse_assignments(model, "--model"), shape=shape,
+                     engines=tuple(value(e) for e in engine) if engine else SpeedSpec.engines,
+                     forced_tokens=forced_tokens, beam=beam, threads=threads,
+                     batch_size=batch_size, large=large, slow_large=min(slow_large, large),
+                     work_dir=str(work_dir or ""))
+    progress = Progress(quiet)
+    with progress.running():
+        table, written, notes = run_and_write(spec, output, name=name, force=force,
+                                              command=["tarjama", *sys.argv[1:]],
+                                              progress=progress.callback)
+    typer.echo(table)
+    for line in [] if quiet else [*notes, *(f"wrote {p}" for p in written)]:
+        typer.echo(line, err=True)
+
+
+@command
+def compare_command(
+    run_a: Annotated[str, typer.Argument(metavar="RUN_A", help="The run to compare against.")],
+    run_b: Annotated[str, typer.Argument(metavar="RUN_B", help="The run compared.")],
+    history: HistoryOption = None,
+    fmt: ResultFormatOption = "text",
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Compare two bench runs row by row: B − A for every score, with paired p-values.
+
+    The p-value of B against A is given where both results folders kept their hypotheses. A
+    run is a run id (or a unique prefix), latest / latest~N from the history, a quality.json
+    file or a results folder.
+
+    Examples:
+
+      tarjama bench compare latest~1 latest
+
+      tarjama bench compare eval/results/fixtures 20261129T2012
+    """
+    from translate.bench.history import compare
+
+    emit(render(compare(run_a, run_b, history), fmt), output, force=force)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,9 +14,13 @@ from translate.cli.options import (
     OutputOption,
     QuietOption,
     ResultFormatOption,
+    choices,
     emit,
     render,
+    value,
 )
+from translate.errors import UsageError
+from translate.models.layouts import LAYOUTS
 from translate.tables import plain_table
 
 # -o is the model directory these commands write; --out is its older spelling.
@@ -36,24 +40,19 @@ class ModelListing:
         return self.models
 
     def to_text(self) -> str:
-        rows = [[m["model_id"], m["pair"], m["local"], m["size"],
-                 "; ".join(f"{s['testset']}: BLEU {s['bleu']}, chrF {s['chrf']}"
-                           for s in m["scores"]), m.get("note", "")] for m in self.models]
-        return plain_table(["model", "pair", "local", "size", "published scores", "note"], rows) \
-            + "Scores as published by the models' authors; --format json names their sources.\n"
-
-
-def model_listing() -> ModelListing:
-    from translate.models.catalog import CATALOG
-    from translate.models.store import local_status
-
-    models = []
-    for entry in CATALOG:
-        row = asdict(entry)
-        row["scores"] = [{"testset": t, "bleu": b, "chrf": c} for t, b, c in entry.scores]
-        row["local"] = local_status(entry.model_id)
-        models.append(row)
-    return ModelListing(models)
+        sources: dict[str, int] = {}
+        rows = []
+        for m in self.models:
+            scores = []
+            for sc in m["scores"]:
+                n = sources.setdefault(sc["source"], len(sources) + 1)
+                scores.append(f"{sc['pair']} {sc['testset']}: BLEU {sc['bleu']:.1f}, "
+                              f"chrF {sc['chrf']:.1f} [{n}]")
+            rows.append([m["model_id"], m["family"], m["params"] or "not published", m["disk"],
+                         "; ".join(scores) or "not published", m["local"]])
+        header = ["model", "family", "params", "weights", "published scores ([n]: source)",
+                  "local"]
+        return plain_table(header, rows) + "".join(f"[{n}] {s}\n" for s, n in sources.items())
 
 
 @command
@@ -62,7 +61,8 @@ def list_command(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Show the supported models, their published scores, and which are present locally.
+    """Show the models tarjama knows by name: family, size, published scores (each with its
+    source), and whether each is present locally.
 
     Ids are never cut short, whatever the terminal's width and when piped.
 
@@ -74,7 +74,9 @@ def list_command(
 
       TARJAMA_MODELS=/data/models tarjama models list
     """
-    emit(render(model_listing(), fmt), output, force=force)
+    from translate.models.catalog import listing
+
+    emit(render(ModelListing(listing()), fmt), output, force=force)
 
 
 @command
@@ -104,60 +106,108 @@ def pull_command(
         typer.echo(f"{model_id} → {convert_model(model_id, force=True)}")
 
 
+Family = choices("Family", LAYOUTS)
+
+
 @command
 def fixture_overfit(
-    pairs: Annotated[Path, typer.Option(help="TSV of source<TAB>target pairs to learn.")],
+    pairs: Annotated[list[str], typer.Option(
+        "--pairs", metavar="[SRC-TGT=]TSV",
+        help="source<TAB>target pairs to learn; SRC-TGT= names their direction (a bare TSV "
+             "is --source-lang → --target-lang). Repeatable: a multilingual family learns "
+             "every direction given.")],
     out: ModelDirOption,
+    family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
+        help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
                                                     "pair is reproduced).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
-    source_lang: Annotated[str, typer.Option(help="Language of the TSV's first column.")] = "ar",
+    source_lang: Annotated[str, typer.Option(help="Language of a bare TSV's first column.")]
+    = "ar",
     target_lang: Annotated[str | None, typer.Option(
-        help="Language of the second column (default: guessed from its script).")] = None,
+        help="Language of a bare TSV's second column (default: guessed from its script).")
+    ] = None,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Train a tiny Marian that reproduces every pair of PAIRS exactly (Helsinki-NLP layout).
+    """Train a tiny model that reproduces every pair exactly, in its family's hub layout.
 
-    A progress bar shows the training steps on a terminal.
+    Families: marian (opus-mt), marian-multi (>>rus<< target tokens), nllb (NLLB-200),
+    m2m100, mbart (mBART-50 many-to-many). Training takes seconds to a minute on 2 cores;
+    a progress bar shows the training steps on a terminal.
 
     Examples:
 
       tarjama models fixture overfit --pairs tests/data/pairs.ar-en.tsv -o /tmp/fx-ar-en
 
-      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt --model en=/tmp/fx-ar-en --to en
+      tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
+
+      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR
     """
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
+    by_direction = _pair_files(pairs, source_lang, target_lang, read_pairs_tsv)
     progress = Progress(quiet)
     with progress.running():
-        report = train_overfit(read_pairs_tsv(pairs), out, steps=steps, seed=seed, force=force,
-                               progress=progress.callback("training"),
-                               source_lang=source_lang, target_lang=target_lang)
+        report = train_overfit(
+            by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
+            family=value(family), steps=steps, seed=seed, force=force,
+            progress=progress.callback("training"), source_lang=source_lang,
+            target_lang=target_lang)
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
+
+
+def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
+                read: Any) -> dict[tuple[str, str], Any] | None:
+    """``SRC-TGT=FILE`` options → pairs by direction; None for one bare FILE (guessed target)."""
+    if len(specs) == 1 and "=" not in specs[0]:
+        return None
+    out: dict[tuple[str, str], Any] = {}
+    for spec in specs:
+        key, sep, path = spec.partition("=")
+        src, dash, tgt = key.partition("-")
+        if not sep:
+            if target_lang is None:
+                raise UsageError(f"--pairs {spec}: with several files, name each direction "
+                                 "(--pairs ar-en=FILE) or give --target-lang")
+            src, dash, tgt, path = source_lang, "-", target_lang, spec
+        if not dash or not src or not tgt or not path:
+            raise UsageError(f"--pairs {spec!r}: expected SRC-TGT=FILE, e.g. ar-en=pairs.tsv")
+        if (src, tgt) in out:
+            raise UsageError(f"--pairs: {src}-{tgt} given twice")
+        out[(src, tgt)] = read(path)
+    return out
 
 
 @command
 def fixture_shape(
     out: ModelDirOption,
-    shape: Annotated[str, typer.Option(help="opus-mt-base (real opus-mt dimensions).")]
-    = "opus-mt-base",
+    family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
+        help="The family, in its hub layout.")] = Family.marian,  # type: ignore[attr-defined]
+    shape: Annotated[str | None, typer.Option(
+        help="Dimensions: the family's real model by default (marian: opus-mt-base, nllb: "
+             "nllb-200-distilled-600M, m2m100: m2m100_418M), or tiny.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Write a random-weight model with opus-mt's real dimensions, for speed work.
+    """Write a random-weight model with a real model's dimensions, for speed and memory work.
+
+    Its translations are nonsense; its size, vocabulary and layers are the real model's
+    (nllb: 615M parameters, 2.5 GB: a minute or two to write).
 
     Examples:
 
       tarjama models fixture shape -o /tmp/shape-ar-en
 
-      tarjama bench --speed --model en=/tmp/shape-ar-en
+      tarjama models fixture shape --family nllb -o /tmp/shape-nllb
+
+      tarjama bench speed -m en=/tmp/shape-ar-en -e ct2-int8 --large 8
     """
     from translate.models.fixture import build_shape
 
-    report = build_shape(out, shape=shape, seed=seed, force=force)
+    report = build_shape(out, family=value(family), shape=shape, seed=seed, force=force)
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 

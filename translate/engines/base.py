@@ -79,6 +79,8 @@ class Engine(ABC):
                             f"not {type(backend_options).__name__}")
         self.backend_options = backend_options
         self.adapter = adapter_for(ref.path)  # reads the config only; refuses unknown families
+        # A model that cannot translate this direction is refused now, before any loading.
+        self.adapter.check_direction(src_lang, tgt_lang)
         self.stats = EngineStats()
         self.cache: TranslationCache | None = None  # set by the caller to reuse translations
         self._loaded = False

@@ -25,11 +25,16 @@ class Ct2Options(BackendOptions):
     inter_threads: int = 1  # batches decoded in parallel by one translator
     compute_type: str = "auto"  # int8 on CPU, int8_float16 on GPU
     use_vmap: bool = False  # restrict the output layer to the model's vmap.txt
+    # Beam search goes on until beam × patience hypotheses are finished. With 1 (CTranslate2's
+    # default) it can stop before the best one is, where transformers' rule goes on (it stops
+    # when no running hypothesis can beat the finished ones): 2 gives the transformers
+    # backend's output on every fixture family (tests/test_families.py).
+    patience: float = 2.0
 
     def decoding_key(self) -> dict[str, Any]:
-        # A vocabulary map can change the output; threads and the weight type's speed cannot
-        # (the weight type is in the backend identity: CTranslate2Engine.cache_identity).
-        return {"use_vmap": self.use_vmap}
+        # A vocabulary map and the patience can change the output; threads and the weight
+        # type's speed cannot (the weight type is in the backend identity: cache_identity).
+        return {"use_vmap": self.use_vmap, "patience": self.patience}
 
 
 def default_compute_type(device: str) -> str:
@@ -52,7 +57,8 @@ class CTranslate2Engine(Engine):
         out = super().describe()
         ct2 = self.backend_options
         out.update(compute_type=self._compute_type(), inter_threads=ct2.inter_threads,
-                   intra_threads=self.options.threads, use_vmap=ct2.use_vmap)
+                   intra_threads=self.options.threads, use_vmap=ct2.use_vmap,
+                   patience=ct2.patience)
         return out
 
     def _compute_type(self) -> str:
@@ -105,6 +111,7 @@ class CTranslate2Engine(Engine):
             tokens,
             target_prefix=[prefix] * len(tokens) if prefix else None,
             beam_size=opts.beam,
+            patience=self.backend_options.patience,
             # Inputs are chunked to fit before they get here; 0 = never truncate.
             max_input_length=0,
             max_decoding_length=limit,

@@ -1,8 +1,10 @@
 """The transformers backend: the model's ``generate`` with beam search, as the docs show it.
 
-Loading is safe: the family's classes are named explicitly by its adapter (MarianMTModel for
-Marian; no Auto* with remote code), and safetensors weights are preferred when the directory
-has them.
+Loading is safe: the family's classes are named explicitly by its adapter (MarianMTModel,
+M2M100ForConditionalGeneration, MBartForConditionalGeneration; no Auto* with remote code), and
+safetensors weights are preferred when the directory has them. The target language of a
+multilingual model (NLLB's ``rus_Cyrl``) is forced as the first generated token, as its model
+card shows (``forced_bos_token_id``), from the adapter.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ class TransformersEngine(Engine):
         gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
         self.device = choose_device(self.options.device, gpus, "torch")
         path = self.ref.path
-        tokenizer_class, model_class = self.adapter.transformers_classes()
+        _, model_class = self.adapter.transformers_classes()
         with warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
             warnings.simplefilter("ignore")
             try:
-                self.hf_tokenizer: Any = tokenizer_class.from_pretrained(str(path))
+                self.hf_tokenizer: Any = self.adapter.transformers_tokenizer(self.tokenizer)
                 self.model: Any = model_class.from_pretrained(
                     str(path),
                     use_safetensors=(path / "model.safetensors").is_file(),
@@ -67,6 +69,12 @@ class TransformersEngine(Engine):
             # cut-off hypothesis look finished; without it a cut is visible (and flagged), and
             # the output equals CTranslate2's, which never forces an end token.
             "forced_eos_token_id": None,
+            # transformers' own stopping rule (go on while a running hypothesis can still beat
+            # the finished ones), whatever the family's config says: M2M100's and mBART-50's
+            # ask to stop at `beam` finished hypotheses, which keeps a cut-off one when the
+            # model is sure of the rest. Every family decodes alike; CTranslate2 matches it
+            # with a patience of 2 (translate.engines.ct2.Ct2Options).
+            "early_stopping": False,
         }
         kwargs.update(self.adapter.generate_kwargs(self.hf_tokenizer, self.tokenizer))
         if self.options.min_decoding_length:

@@ -23,13 +23,13 @@ def ct2_available() -> bool:
 
 def is_convertible_dir(path: Path) -> bool:
     """A transformers-layout directory of a family tarjama supports, with its files."""
-    from translate.models.adapters import adapter_class, model_config
+    from translate.models.adapters import adapter_type, model_config
 
     model_type, config = model_config(path)
     if config.get("model_type") != model_type:  # no config, or one that names no family
         return False
     try:
-        adapter = adapter_class(model_type, path)
+        adapter = adapter_type(path)
     except UsageError:
         return False
     return not adapter.missing_files(path, converted=False)
@@ -43,6 +43,6 @@ def auto_backend(spec: str) -> str:
         if (path / "model.bin").is_file() or is_convertible_dir(path):
             return "ctranslate2"
         return "transformers"
-    # A hub id: its conversion is in the store (store_path(spec, "ct2-int8")), or it is one of
-    # the supported opus-mt models, all Marian, which convert once on first use.
+    # A hub id: its conversion is in the store (store_path(spec, "ct2-int8")), or it is a model
+    # of a supported family, which converts once on first use.
     return "ctranslate2"

@@ -1,71 +1,52 @@
-"""Fixture models: real opus-mt directories built offline, for tests and benchmarks.
+"""Fixture models: real model directories of each family, built offline, for tests and benchmarks.
 
-No model hub is reachable here and no package ships opus-mt weights, so the loading code is
-proved on models built on the spot, in the exact Helsinki-NLP layout (config.json,
-generation_config.json, source.spm, target.spm, one shared vocab.json, tokenizer_config.json,
-model.safetensors), loadable by MarianTokenizer / MarianMTModel and convertible by CTranslate2:
+No model hub is reachable here and no package ships translation weights, so the loading code is
+proved on models built on the spot, in the exact layout the family's hub repositories have
+(translate.models.layouts: opus-mt's source.spm/target.spm/vocab.json, NLLB-200's tokenizer.json,
+M2M100's vocab.json, mBART-50's SentencePiece model, with their special tokens and configs),
+loadable by the family's transformers classes and convertible by CTranslate2:
 
-- ``train_overfit``: SentencePiece models and a tiny Marian trained on a few pairs until the
-  model's own default decoding (beam 4, as opus-mt) reproduces every pair exactly, so a test
-  can assert on exact translations of real Arabic text.
-- ``build_shape``: random weights with opus-mt's real dimensions, for speed work (its
-  translations are nonsense).
+- ``train_overfit``: SentencePiece and a tiny model trained on a few pairs (one direction, or
+  several for a multilingual family) until decoding as the engines do it reproduces every pair
+  exactly, so a test can assert on exact translations of real Arabic text.
+- ``build_shape``: random weights with a real model's dimensions (opus-mt-ar-en's,
+  NLLB-200-distilled-600M's), for speed and memory work (its translations are nonsense).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from translate import fsio
 from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
-from translate.models import overfit
+from translate.models import layouts, overfit
 from translate.models import spm as spm_lib
+from translate.models.layouts import Shape
+from translate.models.overfit import Example
 
 # Bump when a change changes what the builders write (README cards and caches carry it).
-FIXTURE_VERSION = "1"
+FIXTURE_VERSION = "2"
 
-LAYOUT = (
-    "README.md", "config.json", "generation_config.json", "model.safetensors",
-    "source.spm", "target.spm", "tokenizer_config.json", "vocab.json",
-)
-MAX_LENGTH = 512  # opus-mt's max_length and max_position_embeddings
-
-
-@dataclass(frozen=True)
-class Shape:
-    d_model: int
-    layers: int  # encoder layers = decoder layers, as in opus-mt
-    heads: int
-    ffn_dim: int
-    vocab_size: int | None  # None: exactly the pieces of the two SentencePiece models
-    spm_size: int  # upper bound on each SentencePiece model's pieces
-    dropout: float
-
-
-SHAPES: dict[str, Shape] = {
-    # Helsinki-NLP/opus-mt-ar-en's config.json: d_model 512, 6+6 layers, 8 heads, FFN 2048,
-    # vocab_size 62834 (pad 62833). The spm models are smaller; vocab.json is padded to size.
-    "opus-mt-base": Shape(512, 6, 8, 2048, 62834, 4000, 0.1),
-    "tiny": Shape(64, 2, 4, 128, 4096, 1000, 0.1),  # same layout, seconds to build and convert
-}
-# Small enough to overfit ~20 pairs in seconds on 2 cores; dropout 0 so it memorises.
+LAYOUT = layouts.MarianLayout.files  # the opus-mt layout (the default family's)
+FAMILIES = tuple(layouts.LAYOUTS)
+SHAPES: dict[str, Shape] = layouts.MarianLayout.shapes
+# Small enough to overfit ~20 pairs a direction in seconds on 2 cores; dropout 0 so it memorises.
 OVERFIT_SHAPE = Shape(128, 2, 4, 256, None, 1000, 0.0)
+Pairs = Sequence[tuple[str, str]]
 
 
 def builder_fingerprint() -> str:
     """FIXTURE_VERSION and a hash of the builder's code, for caches of built fixtures."""
     digest = hashlib.sha256(FIXTURE_VERSION.encode())
-    for module in (__file__, overfit.__file__, spm_lib.__file__):
+    for module in (__file__, overfit.__file__, spm_lib.__file__, layouts.__file__):
         digest.update(Path(module).read_bytes())
     return f"{FIXTURE_VERSION}-{digest.hexdigest()[:12]}"
 
@@ -106,9 +87,10 @@ def read_pairs_tsv(path: str | Path) -> list[tuple[str, str]]:
 
 
 def train_overfit(
-    pairs: list[tuple[str, str]],
+    pairs: Pairs | Mapping[tuple[str, str], Pairs],
     out: Path,
     *,
+    family: str = "marian",
     steps: int | None = None,
     seed: int = 0,
     force: bool = False,
@@ -116,109 +98,126 @@ def train_overfit(
     source_lang: str = "ar",
     target_lang: str | None = None,
 ) -> dict[str, Any]:
-    """Train a tiny Marian on ``pairs`` until it reproduces every pair; write it to ``out``.
+    """Train a tiny model of ``family`` until it reproduces every pair; write it to ``out``.
 
-    Convergence is checked with the model's own generation config (beam 4, max_length 512)
-    through MarianTokenizer, then training goes on a little for margin. ``steps`` caps the
-    number of steps; RuntimeFailure names the pairs still wrong if the cap is reached.
-    ``target_lang`` (for tokenizer_config.json) is guessed from the targets' script if None.
+    ``pairs``: one direction's pairs (``source_lang`` → ``target_lang``, guessed from the
+    targets' script if None), or ``{(src, tgt): pairs}`` for a multilingual family.
+    Convergence is checked by decoding as the engines do (beam 4, the target language forced),
+    then training goes on a little for margin. ``steps`` caps the number of steps;
+    RuntimeFailure names the pairs still wrong if the cap is reached.
     """
     out = Path(out)
-    _check_pairs(pairs)
-    target_lang = target_lang or guess_lang([t for _, t in pairs])
+    fam = layouts.layout(family)
+    examples = _examples(pairs, source_lang, target_lang)
+    directions = list(overfit.directions(examples))
+    fam.check_directions(directions)
     max_steps = overfit.MAX_STEPS if steps is None else steps
     if max_steps < 1:
         raise UsageError(f"steps must be at least 1, got {max_steps}")
     started = time.perf_counter()
     with _staging(out, force) as tmp, overfit.quiet():
-        sources = [s for s, _ in pairs]
-        targets = [t for _, t in pairs]
-        src_spm = spm_lib.train_spm(sources, OVERFIT_SHAPE.spm_size, seed=seed)
-        tgt_spm = spm_lib.train_spm(targets, OVERFIT_SHAPE.spm_size, seed=seed)
-        vocab = _write_tokenizer(tmp, src_spm, tgt_spm, source_lang, target_lang)
-        _write_configs(tmp, OVERFIT_SHAPE, len(vocab))
-        tok = overfit.load_tokenizer(tmp)
-        overfit.check_round_trip(tok, pairs)
+        vocab_size = fam.write_tokenizer(tmp, [e.source for e in examples],
+                                         [e.target for e in examples], directions,
+                                         OVERFIT_SHAPE, seed)
+        fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)
+        overfit.check_round_trip(tmp, examples)
         with overfit.torch_threads(overfit.THREADS):
             model = overfit.new_model(tmp, seed)
-            trained = overfit.train(model, tok, pairs, max_steps, progress)
+            trained = overfit.train(model, tmp, examples, max_steps, progress,
+                                    learning_rate=fam.learning_rate,
+                                    warmup_steps=fam.warmup_steps)
             model.save_pretrained(tmp)
-            _write_configs(tmp, OVERFIT_SHAPE, len(vocab))  # ours, not save_pretrained's
-            _write_card(tmp, "overfit", seed, pairs)
+            fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)  # ours, not save_pretrained's
+            fam.after_save(tmp)
+            _write_card(tmp, fam.family, "overfit", seed, examples)
             # The proof is on the files: reload them the way every user of the model will.
-            failing = overfit.mismatches(
-                overfit.load_model(tmp), overfit.load_tokenizer(tmp), pairs
-            )
+            failing = overfit.mismatches(overfit.load_model(tmp), tmp, examples)
         if failing:
             raise RuntimeFailure(
-                f"fixture model did not reproduce {len(failing)} of {len(pairs)} pairs after "
-                f"{trained['steps']} steps: {overfit.describe(failing, pairs)}; "
+                f"fixture model did not reproduce {len(failing)} of {len(examples)} pairs after "
+                f"{trained['steps']} steps: {overfit.describe(failing, examples)}; "
                 "raise the step limit"
             )
         params = sum(p.numel() for p in model.parameters())
     return {
         "kind": "overfit",
+        "family": fam.family,
         "path": str(out),
-        "pairs": len(pairs),
+        "pairs": len(examples),
+        "directions": " ".join(f"{s}-{t}" for s, t in directions),
         **trained,
         "seconds": round(time.perf_counter() - started, 2),
-        "source_pieces": len(spm_lib.pieces(src_spm)),
-        "target_pieces": len(spm_lib.pieces(tgt_spm)),
-        "vocab_size": len(vocab),
+        "vocab_size": vocab_size,
         "params": params,
         "seed": seed,
     }
 
 
+def _examples(pairs: Pairs | Mapping[tuple[str, str], Pairs], source_lang: str,
+              target_lang: str | None) -> list[Example]:
+    if isinstance(pairs, Mapping):
+        by_direction = dict(pairs)
+    else:
+        _check_pairs(pairs)
+        by_direction = {(source_lang, target_lang or guess_lang([t for _, t in pairs])): pairs}
+    if not by_direction:
+        raise InputError("no pairs to train on")
+    examples = []
+    for (src, tgt), direction_pairs in by_direction.items():
+        _check_pairs(direction_pairs)
+        examples += [Example(src, tgt, s, t) for s, t in direction_pairs]
+    return examples
+
+
 def build_shape(
     out: Path,
     *,
-    shape: str = "opus-mt-base",
+    family: str = "marian",
+    shape: str | None = None,
     seed: int = 0,
     force: bool = False,
     source_lang: str = "ar",
     target_lang: str = "en",
     texts: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """Write a model with opus-mt's dimensions and random weights to ``out`` (for speed work).
+    """Write a model with a real model's dimensions and random weights to ``out`` (speed work).
 
-    The SentencePiece models are trained on ``texts`` (source sentences, target sentences),
-    by default on synthetic text; vocab.json is padded with synthetic pieces to the shape's
-    full vocabulary so the embeddings and the output projection have their real size.
+    ``shape``: the family's real one by default (marian: opus-mt-base, nllb:
+    nllb-200-distilled-600M), or "tiny". The SentencePiece models are trained on ``texts``
+    (source sentences, target sentences), by default on synthetic text; the vocabulary is
+    padded with synthetic pieces to the shape's full size so the embeddings and the output
+    projection have their real size. A multilingual family learns Arabic, English and Russian.
     """
     out = Path(out)
-    spec = SHAPES.get(shape)
-    if spec is None:
-        raise UsageError(f"unknown shape {shape!r}; choose from {', '.join(SHAPES)}")
+    fam = layouts.layout(family)
+    spec = fam.shape(shape)
     if texts is not None and not (texts[0] and texts[1]):
         raise InputError("build_shape needs source and target sentences to train SentencePiece")
+    targets = ["en", "ru"] if fam.multilingual else [target_lang]
+    directions = [(source_lang, t) for t in targets if t != source_lang]
     started = time.perf_counter()
     with _staging(out, force) as tmp, overfit.quiet():
         src_text, tgt_text = texts or (
             spm_lib.synthetic_text(source_lang, n=3000, seed=seed),
-            spm_lib.synthetic_text(target_lang, n=3000, seed=seed),
+            [s for t in targets for s in spm_lib.synthetic_text(t, n=3000, seed=seed)],
         )
-        src_spm = spm_lib.train_spm(src_text, spec.spm_size, seed=seed)
-        tgt_spm = spm_lib.train_spm(tgt_text, spec.spm_size, seed=seed)
-        vocab = _write_tokenizer(
-            tmp, src_spm, tgt_spm, source_lang, target_lang, size=spec.vocab_size
-        )
-        _write_configs(tmp, spec, len(vocab))
-        with overfit.torch_threads(overfit.THREADS):
+        vocab_size = fam.write_tokenizer(tmp, src_text, tgt_text, directions, spec, seed)
+        fam.write_configs(tmp, spec, vocab_size)
+        with overfit.torch_threads(max(overfit.THREADS, os.cpu_count() or 1)):
             model = overfit.new_model(tmp, seed)
             model.save_pretrained(tmp)
-        _write_configs(tmp, spec, len(vocab))
-        _write_card(tmp, f"shape {shape}", seed, None)
+        fam.write_configs(tmp, spec, vocab_size)
+        fam.after_save(tmp)
+        _write_card(tmp, fam.family, f"shape {shape or fam.default_shape}", seed, None)
         params = sum(p.numel() for p in model.parameters())
     return {
         "kind": "shape",
-        "shape": shape,
+        "family": fam.family,
+        "shape": shape or fam.default_shape,
         "path": str(out),
         "d_model": spec.d_model,
         "layers": spec.layers,
-        "vocab_size": len(vocab),
-        "source_pieces": len(spm_lib.pieces(src_spm)),
-        "target_pieces": len(spm_lib.pieces(tgt_spm)),
+        "vocab_size": vocab_size,
         "params": params,
         "seconds": round(time.perf_counter() - started, 2),
         "seed": seed,
@@ -228,94 +227,19 @@ def build_shape(
 # --- writing the layout ---------------------------------------------------------------------
 
 
-def _write_tokenizer(
-    d: Path, src_spm: bytes, tgt_spm: bytes, source_lang: str, target_lang: str,
-    size: int | None = None,
-) -> dict[str, int]:
-    vocab = spm_lib.shared_vocab(src_spm, tgt_spm, size=size)
-    (d / "source.spm").write_bytes(src_spm)
-    (d / "target.spm").write_bytes(tgt_spm)
-    _write_json(d / "vocab.json", vocab)
-    _write_json(d / "tokenizer_config.json", {
-        "source_lang": source_lang,
-        "target_lang": target_lang,
-        "model_max_length": MAX_LENGTH,
-        "separate_vocabs": False,  # one vocab.json over both spm models, as opus-mt
-        "eos_token": spm_lib.EOS,
-        "unk_token": spm_lib.UNK,
-        "pad_token": spm_lib.PAD,
-        "sp_model_kwargs": {},
-        "tokenizer_class": "MarianTokenizer",
-    })
-    return vocab
-
-
-def _write_configs(d: Path, spec: Shape, vocab_size: int) -> None:
-    """config.json and generation_config.json with the fields opus-mt's own files carry."""
-    pad = vocab_size - 1  # <pad> is the last entry of vocab.json
-    generation = {
-        "bad_words_ids": [[pad]],
-        "bos_token_id": 0,
-        "decoder_start_token_id": pad,
-        "eos_token_id": 0,
-        "forced_eos_token_id": 0,
-        "max_length": MAX_LENGTH,
-        "num_beams": 4,
-        "pad_token_id": pad,
-    }
-    _write_json(d / "config.json", {
-        "activation_dropout": 0.0,
-        "activation_function": "swish",
-        "add_bias_logits": False,
-        "add_final_layer_norm": False,
-        "architectures": ["MarianMTModel"],
-        "attention_dropout": 0.0,
-        "classif_dropout": 0.0,
-        "classifier_dropout": 0.0,
-        "d_model": spec.d_model,
-        "decoder_attention_heads": spec.heads,
-        "decoder_ffn_dim": spec.ffn_dim,
-        "decoder_layerdrop": 0.0,
-        "decoder_layers": spec.layers,
-        "decoder_vocab_size": vocab_size,
-        "dropout": spec.dropout,
-        "encoder_attention_heads": spec.heads,
-        "encoder_ffn_dim": spec.ffn_dim,
-        "encoder_layerdrop": 0.0,
-        "encoder_layers": spec.layers,
-        "init_std": 0.02,
-        "is_encoder_decoder": True,
-        "max_position_embeddings": MAX_LENGTH,
-        "model_type": "marian",
-        "normalize_before": False,
-        "normalize_embedding": False,
-        "num_hidden_layers": spec.layers,
-        "scale_embedding": True,
-        "share_encoder_decoder_embeddings": True,
-        "static_position_embeddings": True,  # sinusoidal, not learned
-        "torch_dtype": "float32",
-        "use_cache": True,
-        "vocab_size": vocab_size,
-        **generation,  # opus-mt's config.json repeats its generation settings
-    })
-    _write_json(d / "generation_config.json", generation)
-
-
-def _write_card(d: Path, kind: str, seed: int, pairs: list[tuple[str, str]] | None) -> None:
-    """A README.md, as every Helsinki-NLP repository has, saying what this model is not."""
+def _write_card(d: Path, family: str, kind: str, seed: int,
+                examples: Sequence[Example] | None) -> None:
+    """A README.md, as every hub repository has, saying what this model is not."""
     lines = ["---", "tags:", "- translation", "- tarjama-fixture", "---", "",
-             f"# tarjama fixture model ({kind})", "",
+             f"# tarjama fixture model ({family}, {kind})", "",
              "Not a translation model: built offline by tarjama's fixture builder to test and "
-             "benchmark the loading, translation and conversion code on the opus-mt layout.", "",
-             f"- builder: {builder_fingerprint()}", f"- seed: {seed}"]
-    if pairs is not None:
-        digest = hashlib.sha256("\n".join(f"{s}\t{t}" for s, t in pairs).encode()).hexdigest()
-        lines += [f"- trained to reproduce {len(pairs)} pairs exactly (sha256 {digest[:16]})"]
+             f"benchmark the loading, translation and conversion code on the {family} layout of "
+             "the hub.", "", f"- builder: {builder_fingerprint()}", f"- seed: {seed}"]
+    if examples is not None:
+        text = "\n".join(f"{e.src_lang}-{e.tgt_lang}\t{e.source}\t{e.target}" for e in examples)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        lines += [f"- trained to reproduce {len(examples)} pairs exactly (sha256 {digest[:16]})"]
     (d / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 @contextmanager

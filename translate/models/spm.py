@@ -17,8 +17,10 @@ EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 SPACE = "\u2581"  # "▁", SentencePiece's word-boundary mark
 
 
-def train_spm(sentences: Sequence[str], vocab_size: int, *, seed: int = 0) -> bytes:
-    """Train a unigram SentencePiece model in memory and return its serialized proto.
+def train_spm(sentences: Sequence[str], vocab_size: int, *, seed: int = 0,
+              model_type: str = "unigram") -> bytes:
+    """Train a SentencePiece model in memory and return its serialized proto (``model_type``
+    as the family's own: unigram for Marian and mBART-50, bpe for M2M100 and NLLB-200).
 
     Deterministic for a seed: one training thread, sentences in the given order, no sampling.
     ``vocab_size`` is an upper bound (``hard_vocab_limit=False``): a few sentences cannot
@@ -32,7 +34,7 @@ def train_spm(sentences: Sequence[str], vocab_size: int, *, seed: int = 0) -> by
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(list(sentences)),
         model_writer=buf,
-        model_type="unigram",
+        model_type=model_type,
         # The trainer refuses a vocabulary smaller than the alphabet (+ <unk>, <s>, </s>).
         vocab_size=max(vocab_size, len(chars) + 4),
         hard_vocab_limit=False,
@@ -65,15 +67,17 @@ def pieces(model: bytes) -> list[str]:
 
 
 def shared_vocab(
-    source_model: bytes, target_model: bytes, *, size: int | None = None
+    source_model: bytes, target_model: bytes, *, size: int | None = None,
+    language_tokens: Sequence[str] = (),
 ) -> dict[str, int]:
     """One dense vocabulary over both models' pieces, laid out as opus-mt's vocab.json.
 
     ``size`` (the model's vocab_size, ``<pad>`` included) pads the vocabulary with synthetic
     pieces so a shape model gets a real-sized embedding and output projection; the synthetic
-    pieces never come out of either SentencePiece model.
+    pieces never come out of either SentencePiece model. ``language_tokens`` (``>>rus<<``,
+    a multi-target model's) come right after ``<unk>``.
     """
-    order: list[str] = [EOS, UNK]
+    order: list[str] = [EOS, UNK, *language_tokens]
     seen = set(order)
     for piece in [*pieces(source_model), *pieces(target_model)]:
         if piece not in seen and piece != PAD:
@@ -82,14 +86,22 @@ def shared_vocab(
     if size is not None:
         if len(order) + 1 > size:
             raise ValueError(f"{len(order) + 1} pieces do not fit a vocabulary of {size}")
-        i = 0
-        while len(order) < size - 1:
-            filler = f"{SPACE}<x{i}>"
-            i += 1
-            if filler not in seen:
-                order.append(filler)
+        order += fillers(size - 1 - len(order), seen)
     order.append(PAD)
     return {p: i for i, p in enumerate(order)}
+
+
+def fillers(n: int, taken: set[str]) -> list[str]:
+    """``n`` synthetic pieces no SentencePiece model produces: they give a shape model its real
+    vocabulary size (embeddings, output projection) without a corpus that could support it."""
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        piece = f"{SPACE}<x{i}>"
+        i += 1
+        if piece not in taken:
+            out.append(piece)
+    return out
 
 
 # Letters for synthetic text, so a shape model's SentencePiece models see each script.

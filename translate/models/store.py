@@ -120,15 +120,14 @@ def validate_model_dir(path: Path, spec: str) -> None:
     Which files it needs is its family's (translate.models.adapters); an unsupported family is
     refused here, before anything is loaded.
     """
-    from translate.models.adapters import adapter_class, model_config
+    from translate.models.adapters import adapter_type
 
     converted = (path / "model.bin").is_file()  # a CTranslate2 conversion
     if not converted and any((path / f).is_file() for f in CT2_MARKERS):
         raise UsageError(f"{path} is a CTranslate2 conversion without its model.bin (an "
                          "interrupted copy?); convert the model again: tarjama models convert "
                          "SOURCE --force")
-    model_type, _ = model_config(path)
-    adapter = adapter_class(model_type, path / "config.json")
+    adapter = adapter_type(path)
     missing = adapter.missing_files(path, converted=converted)
     if missing:
         raise UsageError(

@@ -20,6 +20,7 @@ Nothing here imports sentencepiece, torch or transformers at module level.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
@@ -55,6 +56,11 @@ class Tokenizer(ABC):
         """``text`` as the family's transformers tokenizer must be given it."""
         return text
 
+    def transformers_tokenizer(self) -> Any:
+        """The family's transformers tokenizer, already set to this direction, when this
+        tokenizer is built on it (NLLB, M2M100, mBART); None when it reads the files itself."""
+        return None
+
     def cache_key(self) -> dict[str, str]:
         """What besides the weights tells this direction's outputs apart (a multilingual model
         translates one source into several languages): part of the translation cache key."""
@@ -83,6 +89,12 @@ class ModelAdapter(ABC):
         self.config = config  # the transformers config.json (kept beside a conversion)
 
     @classmethod
+    def variant(cls, path: Path, config: dict[str, Any]) -> type[ModelAdapter]:
+        """The adapter for this very directory when one ``model_type`` covers several
+        families (m2m_100: M2M100 and NLLB-200, told apart by their tokenizer)."""
+        return cls
+
+    @classmethod
     def missing_files(cls, path: Path, *, converted: bool) -> list[str]:
         """What a model directory lacks (a CTranslate2 conversion has its weights in
         model.bin, so only its tokenizer files are checked)."""
@@ -98,14 +110,31 @@ class ModelAdapter(ABC):
         limit = self.config.get("max_position_embeddings")
         return limit if isinstance(limit, int) and limit > 0 else None
 
+    def check_direction(self, src_lang: str, tgt_lang: str) -> None:
+        """Refuse a direction the model cannot translate, from its files alone (no weights
+        are loaded): a UsageError that says what the model translates."""
+        return None  # a family whose files do not say refuses nothing
+
     @abstractmethod
     def tokenizer(self, src_lang: str, tgt_lang: str) -> Tokenizer:
-        """The tokenizer of the direction ``src_lang`` → ``tgt_lang``; refuses a direction
-        the model cannot translate (before any weights are loaded)."""
+        """The tokenizer of the direction ``src_lang`` → ``tgt_lang``."""
 
     @abstractmethod
     def transformers_classes(self) -> tuple[Any, Any]:
         """(tokenizer class, model class) of the family in transformers, imported here."""
+
+    def transformers_tokenizer(self, tokenizer: Tokenizer) -> Any:
+        """The transformers tokenizer the transformers backend encodes with: the one
+        ``tokenizer`` is built on, or else the family's class loaded from the directory."""
+        built = tokenizer.transformers_tokenizer()
+        if built is not None:
+            return built
+        import warnings
+
+        with warnings.catch_warnings():
+            # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
+            warnings.simplefilter("ignore")
+            return self.transformers_classes()[0].from_pretrained(str(self.path))
 
     def generate_kwargs(self, hf_tokenizer: Any, tokenizer: Tokenizer) -> dict[str, Any]:
         """Extra ``generate`` arguments for the direction (NLLB: ``forced_bos_token_id``)."""
@@ -124,6 +153,15 @@ def load_spm(path: Path) -> Any:
     if not loaded:  # pragma: no cover - Load raises on failure in practice
         raise RuntimeFailure(f"cannot load {path}")
     return sp
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A small JSON object file of a model directory; {} when it is absent or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def damaged_model(path: Path, e: Exception) -> UsageError:

@@ -7,25 +7,31 @@ language code stays one token, the rest is split by ``source.spm`` and ``</s>`` 
 Output pieces are joined with ``target.spm``; special tokens are dropped as
 ``batch_decode(skip_special_tokens=True)`` drops them.
 
-Multi-target models (e.g. opus-mt-tc-big-en-ces_slk) list their target languages as
-``>>ces<<``-style tokens in ``vocab.json`` and need one in front of every source: tarjama's
+Multi-target models (e.g. opus-mt-tc-big-en-zle) list their target languages as
+``>>rus<<``-style tokens in ``vocab.json`` and need one in front of every source: tarjama's
 ``ru`` becomes ``>>rus<<`` (or ``>>ru<<``, whichever the model has). Single-target models, the
-usual opus-mt ones, have no such token and get nothing.
+usual opus-mt ones, have no such token and get nothing; their one direction is written in
+``tokenizer_config.json`` (``source_lang``/``target_lang``, e.g. ``ara``/``rus``), so an ar→en
+model asked for Russian is refused before its weights are read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from translate.errors import UsageError
-from translate.models.adapters.base import ModelAdapter, Tokenizer, load_spm
+from translate.models.adapters.base import ModelAdapter, Tokenizer, load_spm, read_json
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 SPACE = "\u2581"
 # ISO 639-3 codes OPUS-MT uses for tarjama's two-letter ones (it writes both kinds).
 _ISO3 = {"ar": ("ara", "arb"), "en": ("eng",), "ru": ("rus",)}
+_TWO = {code: lang for lang, codes in _ISO3.items() for code in codes}
+# A hub id or directory that names its direction: opus-mt-ar-en, opus-mt-tc-big-ar-en.
+_NAMED = re.compile(r"opus-mt-(?:tc-big-|tc-base-)?([a-z]{2,3})-([a-z]{2,3})$")
 
 
 class MarianTokenizer(Tokenizer):
@@ -73,6 +79,35 @@ class MarianAdapter(ModelAdapter):
     def tokenizer(self, src_lang: str, tgt_lang: str) -> MarianTokenizer:
         return MarianTokenizer(self.path, self.target_token(tgt_lang))
 
+    def check_direction(self, src_lang: str, tgt_lang: str) -> None:
+        if self.language_tokens():
+            self.target_token(tgt_lang)  # multi-target: the token must be there
+            return
+        declared = self.direction()
+        if declared is None:
+            return
+        (src, tgt), where = declared
+        for asked, has, side in ((src_lang, src, "source"), (tgt_lang, tgt, "target")):
+            if has is not None and has != asked:
+                raise UsageError(
+                    f"{self.path} translates {src or '?'}→{tgt or '?'} (its {where}), not "
+                    f"{src_lang}→{tgt_lang}: its {side} language is {has}, not {asked}; give a "
+                    f"{src_lang}→{tgt_lang} model (--model {src_lang}-{tgt_lang}=ID_OR_PATH)")
+
+    def direction(self) -> tuple[tuple[str | None, str | None], str] | None:
+        """The one direction a single-target model declares, and where it says so: the
+        ``tokenizer_config.json`` languages, else an ``opus-mt-xx-yy`` name in its config.
+        A code that is not one of tarjama's languages (a group like ``zle``) is None."""
+        tok = read_json(self.path / "tokenizer_config.json")
+        src, tgt = tok.get("source_lang"), tok.get("target_lang")
+        if isinstance(src, str) and isinstance(tgt, str):
+            return (_known(src), _known(tgt)), "tokenizer_config.json"
+        name = self.config.get("_name_or_path") or self.config.get("tarjama_model_id") or ""
+        match = _NAMED.search(str(name))
+        if match:
+            return (_known(match[1]), _known(match[2])), f"name {name}"
+        return None
+
     def target_token(self, tgt_lang: str) -> str | None:
         """The ``>>xx<<`` token for ``tgt_lang`` in a multi-target model; None otherwise."""
         codes = self.language_tokens()
@@ -97,3 +132,12 @@ class MarianAdapter(ModelAdapter):
         from transformers import MarianTokenizer as HfMarianTokenizer
 
         return HfMarianTokenizer, MarianMTModel
+
+
+def _known(code: str) -> str | None:
+    """tarjama's code for an OPUS-MT one (``ara`` → ``ar``); None when it is not one of
+    ar/en/ru or a two-letter code (a language group, or a code we cannot place)."""
+    code = code.strip().lower()
+    if code in _TWO:
+        return _TWO[code]
+    return code if len(code) == 2 and code.isalpha() else None

@@ -1,0 +1,147 @@
+"""What each model of a bench run costs: speed and memory, one model and direction at a time.
+
+For every (direction, model) of a run, a fresh interpreter loads the model with the run's
+backend and options and translates the seed article (in the direction's source language):
+- load time, and the article end to end (load + translation: what a user waits for);
+- output tokens per second over the article, sent whole (batched, as ``translate`` does);
+- the latency of one paragraph sent alone (p50, p95), as an interactive user sends them;
+- the process's peak RSS, and the size on disk of what the backend loaded (a CTranslate2
+  conversion's model.bin, or the safetensors/bin weights) beside the model's own weights.
+One process per model, so one model's memory is never counted in another's. ``forced_tokens``
+makes every output that long: random-weight ``shape`` models otherwise run to the length limit,
+and different tokenizers would make their outputs different lengths.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.bench.environment import peak_rss_mb
+from translate.errors import RuntimeFailure
+
+SEED = "lavrov-sahel-2025-04-03"
+WEIGHTS = ("model.bin", "model*.safetensors", "pytorch_model*.bin")  # in this order
+
+
+@dataclass(frozen=True)
+class ProfileJob:
+    pair: str  # "ar-en"
+    spec: str  # hub id or path, as the run resolves it
+    backend: str = "auto"
+    beam: int = 4
+    batch_size: int = 16
+    threads: int = 0
+    device: str = "auto"
+    compute_type: str = "auto"
+    max_input_length: int = 400
+    forced_tokens: int = 0  # > 0: every output exactly this many tokens
+
+
+def profile_models(jobs: Sequence[ProfileJob],
+                   progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Measure every job in its own interpreter, in order; ``progress(done, total)``."""
+    out = []
+    for i, job in enumerate(jobs):
+        if progress:
+            progress(i, len(jobs))
+        proc = subprocess.run([sys.executable, "-m", "translate.bench.profile"],
+                              input=json.dumps(asdict(job)), capture_output=True, text=True,
+                              check=False)
+        if proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeFailure(f"measuring {job.spec} ({job.pair}) failed: {tail}")
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    if progress:
+        progress(len(jobs), len(jobs))
+    return out
+
+
+def measure(job: ProfileJob) -> dict[str, Any]:
+    from translate.engines import load_engine
+    from translate.engines.ct2 import Ct2Options
+    from translate.values import DecodeOptions
+
+    src, _, tgt = job.pair.partition("-")
+    forced = {"min_decoding_length": job.forced_tokens, "max_decoding_length": job.forced_tokens} \
+        if job.forced_tokens else {}
+    options = DecodeOptions(beam=job.beam, batch_size=job.batch_size, threads=job.threads,
+                            device=job.device, max_input_length=job.max_input_length, **forced)
+    started = time.perf_counter()
+    engine = load_engine(job.spec, src, tgt, backend=job.backend, options=options,
+                         backend_options={"ctranslate2": Ct2Options(
+                             compute_type=job.compute_type)})
+    engine.load()
+    load_s = time.perf_counter() - started
+    blocks, workload = seed_blocks(src, engine.count_tokens, engine.max_input_length)
+    units = [u for block in blocks for u in block]
+    t0 = time.perf_counter()
+    tokens = sum(h.tokens for h in engine.translate_detailed(units))
+    seed_s = time.perf_counter() - t0
+    latencies = []
+    for block in blocks:
+        t1 = time.perf_counter()
+        engine.translate_detailed(block)
+        latencies.append(time.perf_counter() - t1)
+    q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    loaded = Path(getattr(engine, "model_dir", engine.ref.path))
+    return {
+        "pair": job.pair, "model": engine.model_id, "spec": job.spec,
+        "backend": engine.backend, "describe": engine.describe(), "workload": workload,
+        "inputs": len(units), "paragraphs": len(blocks),
+        "load_s": round(load_s, 3), "seed_translate_s": round(seed_s, 3),
+        "seed_e2e_s": round(load_s + seed_s, 3), "output_tokens": tokens,
+        "tok_s": round(tokens / seed_s, 1) if seed_s else None,
+        "latency_p50_s": round(statistics.median(latencies), 3),
+        "latency_p95_s": round(q[18], 3),
+        "peak_rss_mb": peak_rss_mb(),
+        "disk_mb": weights_mb(loaded), "weights_mb": weights_mb(engine.ref.path),
+    }
+
+
+def seed_blocks(lang: str, count_tokens: Callable[[str], int],
+                max_tokens: int) -> tuple[list[list[str]], str]:
+    """The seed article in ``lang`` as paragraphs of model inputs, and what it was."""
+    from translate.bench.environment import repo_root
+    from translate.fsio import read_text
+    from translate.models.spm import synthetic_text
+    from translate.segment import segment_text
+
+    path = repo_root() / "seeds" / f"{SEED}.{lang}.txt"
+    if path.is_file():
+        text, what = read_text(path), f"seeds/{path.name}"
+    else:  # an installed package has no seeds/: a stand-in of a similar size
+        text = "\n\n".join(" ".join(synthetic_text(lang, n=3, seed=i)) for i in range(20))
+        what = "synthetic text (seeds/ not present)"
+    article = segment_text(text, source=path.name, lang=lang, count_tokens=count_tokens,
+                           max_tokens=max_tokens)
+    blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
+    return [b for b in blocks if b], what
+
+
+def weights_mb(path: Path) -> float | None:
+    """Size of the weights a backend loads from ``path`` (MB): a CTranslate2 model.bin, else
+    the safetensors (sharded or not), else the pytorch .bin files; None when there are none."""
+    files = [f for f in path.iterdir() if f.is_file()]
+    for pattern in WEIGHTS:
+        found = [f for f in files if fnmatch.fnmatch(f.name, pattern)]
+        if found:
+            return round(sum(f.stat().st_size for f in found) / 1e6, 1)
+    return None
+
+
+def _child() -> None:
+    job = ProfileJob(**json.loads(sys.stdin.read()))
+    print(json.dumps(measure(job)))
+
+
+if __name__ == "__main__":
+    _child()
