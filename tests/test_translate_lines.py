@@ -146,3 +146,36 @@ def test_cat_translate_lines_into_score_gives_bleu_100(fixture_models, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("BLEU = 100.00 100.0/100.0/100.0/100.0 (BP = 1.000 ratio = "
                                   "1.000"), done.stdout
+
+
+def test_piped_text_needs_no_dash(fixture_models):
+    """`cat src.ar | tarjama translate --lines --to en | tarjama score - ref.en`: a filter, like
+    marian-decoder, reads standard input when no file is given."""
+    result = runner.invoke(app, ["translate", "--lines", "--to", "en", "-q",
+                                 f"--model=en={fixture_models['en']}", "--backend",
+                                 "transformers"], input="\n".join(AR[:3]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n")[:-1] == EN[:3]
+
+
+@pytest.mark.parametrize(("given", "tty", "expected"), [
+    (["a.ar"], True, ["a.ar"]),
+    (["a.ar", "-"], False, ["a.ar", "-"]),
+    (None, False, ["-"]),
+    ([], False, ["-"]),
+], ids=["file-at-a-terminal", "files-given", "piped", "piped-empty-list"])
+def test_inputs_or_stdin(monkeypatch, given, tty, expected):
+    from translate.cli.options import inputs_or_stdin
+
+    monkeypatch.setattr(sys, "stdin", type("In", (), {"isatty": lambda self: tty})())
+    assert inputs_or_stdin(given, "an ARTICLE") == expected
+
+
+def test_no_input_at_a_terminal_is_a_usage_error(monkeypatch):
+    """Nothing given and nothing piped: waiting on a terminal would look like a hang."""
+    from translate.cli.options import inputs_or_stdin
+    from translate.errors import UsageError
+
+    monkeypatch.setattr(sys, "stdin", type("In", (), {"isatty": lambda self: True})())
+    with pytest.raises(UsageError, match="give an ARTICLE, or -"):
+        inputs_or_stdin(None, "an ARTICLE")

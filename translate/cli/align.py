@@ -19,9 +19,10 @@ from translate.writers import FORMATS
 
 @command
 def align(
-    src: Annotated[str, typer.Argument(help="Source text, one segment a line; '.EOA' lines "
-                                            "separate documents.")],
-    tgt: Annotated[str, typer.Argument(help="Target text, same layout and document count.")],
+    src: Annotated[str, typer.Argument(
+        metavar="SRC", help="Source text, one segment a line; '.EOA' lines separate documents.")],
+    tgt: Annotated[str, typer.Argument(
+        metavar="TGT", help="Target text, same layout and document count.")],
     src_mt: Annotated[str | None, typer.Option(
         "--src-mt", help="MT of SRC into the target language, line-parallel with SRC.")] = None,
     tgt_mt: Annotated[str | None, typer.Option(

@@ -57,8 +57,8 @@ AllVersionsOption = Annotated[bool, typer.Option(
 @command
 def add_command(
     article: Annotated[str, typer.Argument(
-        help="Arabic article (text, HTML or Markdown; UTF-8, UTF-16 or windows-1256), or - "
-        "for stdin.")],
+        metavar="ARTICLE", help="Arabic article (text, HTML or Markdown; UTF-8, UTF-16 or "
+        "windows-1256), or - for stdin.")],
     ref: Annotated[list[str], typer.Option(
         "--ref", "-r", metavar="LANG=FILE",
         help="A published translation of the article (en=FILE, ru=FILE), read as the article "
@@ -301,8 +301,8 @@ def _build_progress(progress: Progress, quiet: bool):  # type: ignore[no-untyped
 
 @command
 def import_command(
-    shards: Annotated[Path, typer.Argument(help="Directory of Parquet shards (corpus build "
-                                           "--out).")],
+    shards: Annotated[Path, typer.Argument(
+        metavar="SHARDS", help="Directory of Parquet shards (corpus build --out).")],
     db: DbOption = Path("corpus.sqlite"),
 ) -> None:
     """Merge Parquet shards into a corpus database; importing twice changes nothing.

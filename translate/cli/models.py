@@ -81,7 +81,8 @@ def list_command(
 
 @command
 def pull_command(
-    model_id: Annotated[str, typer.Argument(help="Hub id, e.g. Helsinki-NLP/opus-mt-ar-en.")],
+    model_id: Annotated[str, typer.Argument(
+        metavar="MODEL_ID", help="Hub id, e.g. Helsinki-NLP/opus-mt-ar-en.")],
     force: Annotated[bool, typer.Option(help="Replace a copy already in the store.")] = False,
     convert: Annotated[bool, typer.Option(
         "--convert", help="Also convert it to CTranslate2 (int8) in the store.")] = False,

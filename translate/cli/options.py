@@ -30,6 +30,7 @@ DEFAULT_BEAM = 4
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_THREADS = 0  # 0: the backend's own default (all cores for one translator)
 STDOUT = "-"
+STDIN = "-"
 
 
 class Choice:
@@ -106,6 +107,21 @@ def emit(text: str, output: str | None, *, force: bool = False, quiet: bool = Fa
     atomic_write(str(output), text, force=force, inputs=list(inputs))
     if not quiet:
         typer.echo(f"wrote {printable(str(output))}", err=True)
+
+
+def inputs_or_stdin(paths: list[str] | None, what: str) -> list[str]:
+    """The input files given, or ``-`` (standard input) when none is given and text is piped
+    in, as filters such as marian-decoder and sacrebleu take it; a terminal waiting for typed
+    input would look like a hang, so there it is a usage error."""
+    import sys
+
+    if paths:
+        return paths
+    if sys.stdin is not None and not sys.stdin.isatty():
+        return [STDIN]
+    from translate.errors import UsageError
+
+    raise UsageError(f"give {what}, or - (or pipe text in) for standard input")
 
 
 def check_emit(output: str | None, *, force: bool = False,

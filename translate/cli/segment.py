@@ -28,7 +28,7 @@ from translate.readers import InputFormat
 @command
 def segment_command(
     article: Annotated[str, typer.Argument(
-        help="Arabic article (text, HTML or Markdown), or - for stdin.")],
+        metavar="ARTICLE", help="Arabic article (text, HTML or Markdown), or - for stdin.")],
     fmt: Annotated[str, format_option(
         RESULT_FORMATS, help="json: blocks, sentences, chunks and the normalisation record; "
         "text: one segment a line as ID<TAB>ROLE<TAB>TEXT.")] = "json",

@@ -30,6 +30,7 @@ from translate.cli.options import (
     QuietOption,
     ThreadsOption,
     format_option,
+    inputs_or_stdin,
     output_option,
     value,
 )
@@ -43,9 +44,10 @@ if TYPE_CHECKING:
 
 @command
 def translate_command(
-    articles: Annotated[list[str], typer.Argument(
-        metavar="ARTICLE...", help="Arabic articles (text, HTML or Markdown), or - for stdin; "
-        "with --lines, files of one segment a line.")],
+    articles: Annotated[list[str] | None, typer.Argument(
+        metavar="[ARTICLE]...", show_default=False, help="Arabic articles (text, HTML or "
+        "Markdown), or - for stdin (the default when text is piped in); with --lines, files "
+        "of one segment a line.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", show_default=False, help="Target languages, comma-separated. Default: en,ru, "
         "or only the languages --model names (--model en=DIR alone means --to en).")] = None,
@@ -111,7 +113,7 @@ def translate_command(
 
       cat article.ar.txt | tarjama translate - --to ru --via en
 
-      cat test.ar | tarjama translate --lines - --to en | tarjama score - test.en
+      cat test.ar | tarjama translate --lines --to en | tarjama score - test.en
 
       tarjama translate --lines test.ar -o hyps/   # hyps/test.en, hyps/test.ru
 
@@ -127,7 +129,8 @@ def translate_command(
     from translate.values import DecodeOptions
 
     settings = TranslateSettings(
-        articles, output=output, to=to, models=parse_assignments(model, "--model"), fmt=fmt,
+        inputs_or_stdin(articles, "an ARTICLE"), output=output, to=to,
+        models=parse_assignments(model, "--model"), fmt=fmt,
         via=via, backend=backend, use_cache=cache, checks=checks, strict=strict, force=force,
         retry_flagged=retry_flagged,
         decoding=DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
