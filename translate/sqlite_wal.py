@@ -20,7 +20,7 @@ BUSY_TIMEOUT_MS = 30_000  # a second writer waits for the first instead of faili
 
 
 def connect(path: str | Path, **kwargs: object) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, **kwargs)  # type: ignore[arg-type]
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, **kwargs)  # type: ignore[arg-type,call-overload]
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     enable_wal(conn)
     return conn
