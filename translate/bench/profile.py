@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from translate.bench.environment import peak_rss_mb
+from translate.bench.testsets import SEED_STEM
 from translate.errors import RuntimeFailure
 
-SEED = "lavrov-sahel-2025-04-03"
 WEIGHTS = ("model.bin", "model*.safetensors", "pytorch_model*.bin")  # in this order
 
 
@@ -115,7 +115,7 @@ def seed_blocks(lang: str, count_tokens: Callable[[str], int],
     from translate.models.spm import synthetic_text
     from translate.segment import segment_text
 
-    path = repo_root() / "seeds" / f"{SEED}.{lang}.txt"
+    path = repo_root() / "seeds" / f"{SEED_STEM}.{lang}.txt"
     if path.is_file():
         text, what = read_text(path), f"seeds/{path.name}"
     else:  # an installed package has no seeds/: a stand-in of a similar size

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.bench.environment import machine_info, peak_rss_mb, repo_root, versions
+from translate.bench.testsets import SEED_STEM
 from translate.errors import RuntimeFailure, UsageError
 from translate.values import ProgressFactory, ProgressFn
 
@@ -69,7 +70,7 @@ def load_workload(spec: SpeedSpec, count_tokens: Any) -> Workload:
     from translate.segment import segment_text
 
     seed = Path(spec.seed) if spec.seed else \
-        repo_root() / "seeds" / "lavrov-sahel-2025-04-03.ar.txt"
+        repo_root() / "seeds" / f"{SEED_STEM}.ar.txt"
     article = segment_text(read_text(seed), source=seed.name, count_tokens=count_tokens)
     blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
     ntrex = repo_root().parent / "shared" / "data" / "ntrex128" / "newstest2019-ref.arb.txt"

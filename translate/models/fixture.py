@@ -36,8 +36,6 @@ from translate.models.overfit import Example
 FIXTURE_VERSION = "2"
 
 LAYOUT = layouts.MarianLayout.files  # the opus-mt layout (the default family's)
-FAMILIES = tuple(layouts.LAYOUTS)
-SHAPES: dict[str, Shape] = layouts.MarianLayout.shapes
 # Small enough to overfit ~20 pairs a direction in seconds on 2 cores; dropout 0 so it memorises.
 OVERFIT_SHAPE = Shape(128, 2, 4, 256, None, 1000, 0.0)
 Pairs = Sequence[tuple[str, str]]

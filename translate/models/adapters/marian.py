@@ -17,7 +17,7 @@ model asked for Russian is refused before its weights are read.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -120,12 +120,15 @@ class MarianAdapter(ModelAdapter):
         raise UsageError(f"{self.path} is a multi-target Marian model without a target "
                          f"language token for {tgt_lang!r} (it has {shown})")
 
+    @functools.cached_property
+    def _language_tokens(self) -> frozenset[str]:
+        # vocab.json has ~60k entries and the direction check, the target token and the
+        # tokenizer each ask; absent (a conversion made without it): single-target, as before
+        vocab = read_json(self.path / "vocab.json")
+        return frozenset(k for k in vocab if k.startswith(">>") and k.endswith("<<") and len(k) > 4)
+
     def language_tokens(self) -> set[str]:
-        try:
-            vocab = json.loads((self.path / "vocab.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return set()  # a conversion made without vocab.json: single-target, as before
-        return {k for k in vocab if k.startswith(">>") and k.endswith("<<") and len(k) > 4}
+        return set(self._language_tokens)
 
     def transformers_classes(self) -> tuple[Any, Any]:
         from transformers import MarianMTModel
