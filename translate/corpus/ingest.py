@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -214,15 +215,11 @@ def add_article(store: CorpusStore, ar_text: str, refs: dict[str, str], *, key: 
     ar, ref_articles = segment_inputs(ar_text, refs, key=key, markup=markup, formats=formats)
     translator()([ar], list(refs))
     encoder = getattr(aligner, "encoder", None)
-    if progress is not None and encoder is not None:
-        encoder.progress = progress("embedding sentences")
-    try:
+    with encoder.reporting(progress("embedding sentences") if progress else None) \
+            if encoder is not None else nullcontext():
         stored = finish_article(ar, ref_articles, key=key, digest=digest, plan=plan,
                                 method=method, aligner=aligner, aligner_options=aligner_options,
                                 read=read)
-    finally:
-        if encoder is not None:
-            encoder.progress = None  # the default encoder is shared by the whole process
     return store.add_article(stored)
 
 
