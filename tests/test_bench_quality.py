@@ -343,3 +343,29 @@ def test_pivot_runs_beside_direct_and_reuses_the_first_leg():
     assert ar_en.calls == 1  # the pivot reused the ar→en translations
     (cmp,) = pivot_comparisons(rows, sets, opts)
     assert cmp["delta"]["BLEU"] > 0 and cmp["significance"]["systems"][1]["name"] == "pivot-en"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {}),
+    (["--beam", "4"], {"beam": 4}),
+    (["--beam", "2", "--threads", "1"], {"beam": 2, "threads": 1}),
+    (["--batch-size", "16"], {"batch_size": 16}),
+], ids=["none-given", "beam-at-its-default", "beam-and-threads", "batch-size-at-its-default"])
+def test_only_decoding_options_given_override_the_suite(monkeypatch, tmp_path, argv, expected):
+    """A suite's beam/threads/batch size hold unless the command line names the option, even
+    with the default value (``--beam 4`` over a suite's ``beam = 1``)."""
+    from typer.testing import CliRunner
+
+    import translate.bench.runner as runner_module
+    from translate.cli import app
+
+    seen = {}
+
+    def fake_run(request, progress=None):
+        seen.update(request.options)
+        raise runner_module.UsageError("stop here")
+
+    monkeypatch.setattr(runner_module, "run_bench", fake_run)
+    result = CliRunner().invoke(app, ["bench", "--suite", str(tmp_path / "s.toml"), *argv])
+    assert result.exit_code == 2, result.output
+    assert {k: v for k, v in seen.items() if k in ("beam", "threads", "batch_size")} == expected

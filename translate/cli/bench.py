@@ -41,19 +41,10 @@ HistoryOption = Annotated[Path | None, typer.Option(
                          "./tarjama-bench/history.jsonl).")]
 
 
-def _given(name: str) -> bool:
+def _given(ctx: typer.Context, name: str) -> bool:
     """Was option ``name`` given on the command line (not left at its default)?"""
-    ctx = _context()
-    source = ctx.get_parameter_source(name) if ctx is not None else None
+    source = ctx.get_parameter_source(name)
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
-
-
-def _context() -> Any:
-    try:  # typer 0.2x bundles its own click: the installed one never sees typer's context
-        from typer._click.globals import get_current_context
-    except ImportError:  # an older typer: the installed click
-        from click import get_current_context  # type: ignore[no-redef]
-    return get_current_context(silent=True)
 
 
 @command
@@ -117,7 +108,7 @@ def bench_command(
     if ctx.invoked_subcommand is not None:
         return
     explicit = {"beam": beam, "threads": threads, "batch_size": batch_size}
-    options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(k)}
+    options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(ctx, k)}
     options.update({k: v for k, v in {
         "backend": backend, "limit": limit, "speed": speed,
         "forced_tokens": forced_tokens, "baseline": baseline,
