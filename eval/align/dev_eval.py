@@ -4,6 +4,7 @@
     python eval/align/dev_eval.py run      # every set x method -> results.json / results.md
     python eval/align/dev_eval.py sweep    # F1 against MT quality -> results-sweep.*
     python eval/align/dev_eval.py speed    # 1,000 x 1,000 auto, cold -> results-speed.json
+    python eval/align/dev_eval.py seeds    # spread over random baselines 0-3 -> results-seeds.*
     python eval/align/dev_eval.py run --joined   # each NTREX set as one long document
 
 Sets (``SETS``):
@@ -335,7 +336,7 @@ def sweep(sets: list[str], methods: list[str], command: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["make", "run", "sweep", "speed"])
+    ap.add_argument("what", choices=["make", "run", "sweep", "speed", "seeds"])
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--methods", default="",
                     help="run: e.g. length,embed,bleu+bleu10,auto+bleu10 (default: every "
@@ -358,6 +359,12 @@ def main() -> None:
         run(sets, methods or None, command, joined=args.joined)
     elif args.what == "sweep":
         sweep(sets, methods or ["bleu", "auto"], command)
+    elif args.what == "seeds":
+        from seeds import seed_rows, seeds_markdown
+
+        res = {"command": command, "machine": machine(), "rows": seed_rows(sets)}
+        (HERE / "results-seeds.json").write_text(json.dumps(res, indent=1) + "\n")
+        (HERE / "results-seeds.md").write_text(seeds_markdown(res), encoding="utf-8")
     else:
         from speed import speed
 
