@@ -10,9 +10,10 @@ merged target, with Gale-Church length at a tenth of BLEU's weight (``length_wei
 Why length: sentence BLEU of real MT is 0-10 for most true pairs, so a merged bead that adds a
 neighbour's line costs BLEU almost nothing, and BLEU alone over-merged (Text+Berg dev, Europarl
 MT: 22 predicted 1-3 beads against 9 in the gold, 13 with length; 1-1: 213 against 246, 223 with
-length). A whole bead has the right length and a piece of one does not. Measured on every dev set (eval/align/README.md, round 4): a tenth
-raised strict F1 on 25 of the 26 set x MT rows, Text+Berg dev 0.750 -> 0.793 (Europarl MT) and
-0.800 -> 0.817 (Google); 0.05 and 0.15 were each worse on average.
+length). A whole bead has the right length and a piece of one does not. Measured on every dev
+set (eval/align/README.md, round 4; means over four random baselines): a tenth raised strict F1
+on 25 of the 26 set x MT rows, Text+Berg dev 0.750 -> 0.793 (Europarl MT) and 0.800 -> 0.817
+(Google); 0.05 and 0.15 were each worse on average.
 """
 
 from __future__ import annotations
