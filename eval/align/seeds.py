@@ -18,7 +18,6 @@ SEEDS = (0, 1, 2, 3)
 def seed_rows(sets: list[str]) -> list[dict]:
     import dev_eval
 
-    from translate.align import align_documents
     from translate.align.gold import score_alignment
 
     encoder = dev_eval.make_encoder()
@@ -30,10 +29,8 @@ def seed_rows(sets: list[str]) -> list[dict]:
         for method, mt in specs:
             f1 = []
             for seed in SEEDS:
-                beads = align_documents(
-                    data["src"], data["tgt"], method=method,
-                    src_mt=data["mt"][mt] if mt else None, seed=seed,
-                    encoder=encoder if method in ("embed", "auto") else None)
+                spec = f"{method}+{mt}" if mt else method
+                beads = dev_eval.align(data, spec, encoder, seed=seed)
                 f1.append(score_alignment(beads, data["gold"]).strict_f1)
             rows.append({"set": name, "method": method, "mt": mt or "none",
                          "strict_f1": [round(x, 4) for x in f1],
