@@ -156,12 +156,11 @@ def export_command(
 
       tarjama corpus export --pair ar-ru --format moses --min-score 0.9 -o train
 
-      (the last one writes train.ar and train.ru)
-
       tarjama corpus export --format html --article lavrov-sahel-2025-04-03.ar.txt -o page.html
 
-      (the reading page: Ar | En | Ru, and side by side the references aligned with the
-      Arabic, with the machine translation's BLEU/chrF and QA badges)
+    The Moses example writes train.ar and train.ru. The reading page shows Ar | En | Ru, and
+    side by side the references aligned with the Arabic, with the machine translation's
+    BLEU/chrF and QA badges.
     """
     from translate.corpus.export import ExportRequest, export_corpus
 
@@ -203,14 +202,14 @@ def stats_command(
 @command
 def build_command(
     inputs: Annotated[list[str], typer.Argument(
-        help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
-        "beside them), directories (searched recursively), globs, or .jsonl manifests "
-        '({"id", "ar", "en", "ru", "url"} a line).')],
+        metavar="INPUT", help="Articles: NAME.ar.txt / NAME.ar.html files (references "
+        "NAME.en.* and NAME.ru.* beside them), directories (searched recursively), globs, or "
+        '.jsonl manifests ({"id", "ar", "en", "ru", "url"} a line).')],
     db: Annotated[Path | None, typer.Option(
         "--db", help="Store into this corpus database (SQLite; default corpus.sqlite).")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write Parquet shards into this directory instead (merge them later "
-        "with `tarjama corpus import`).")] = None,
+        "--output", "-o", "--out", help="Write Parquet shards into this directory instead "
+        "(merge them later with `tarjama corpus import`).")] = None,
     engine: Annotated[BuildEngine, typer.Option(  # type: ignore[valid-type]
         help="local: this process, article after article; ray: a Ray Data pipeline.")
     ] = BuildEngine("local"),

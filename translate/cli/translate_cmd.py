@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 @command
 def translate_command(
     articles: Annotated[list[str] | None, typer.Argument(
-        metavar="[ARTICLE]...", show_default=False, help="Arabic articles (text, HTML or "
+        metavar="ARTICLE", show_default=False, help="Arabic articles (text, HTML or "
         "Markdown), or - for stdin (the default when text is piped in); with --lines, files "
         "of one segment a line.")] = None,
     to: Annotated[str | None, typer.Option(
