@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from translate.cli.options import (
     ForceOption,
     OutputOption,
     QuietOption,
-    ResultFormatOption,
+    TableFormatOption,
     choices,
     emit,
     render,
@@ -21,7 +22,7 @@ from translate.cli.options import (
 )
 from translate.errors import UsageError
 from translate.models.layouts import LAYOUTS
-from translate.tables import plain_table
+from translate.tables import plain_table, terminal_width, tsv
 
 # -o is the model directory these commands write; --out is its older spelling.
 ModelDirOption = Annotated[Path, typer.Option(
@@ -39,7 +40,19 @@ class ModelListing:
     def to_dict(self) -> list[dict[str, Any]]:
         return self.models
 
+    HEADER = ("model", "family", "params", "weights", "published scores ([n]: source)", "local")
+
     def to_text(self) -> str:
+        header, rows, sources = self._rows()
+        return plain_table(header, rows, width=terminal_width()) + \
+            "".join(f"[{n}] {s}\n" for s, n in sources.items())
+
+    def to_tsv(self) -> str:
+        header, rows, _sources = self._rows()
+        header[-2] = "published scores"
+        return tsv(header, [[*r[:-2], re.sub(r" \[\d+\]", "", r[-2]), r[-1]] for r in rows])
+
+    def _rows(self) -> tuple[list[str], list[list[str]], dict[str, int]]:
         sources: dict[str, int] = {}
         rows = []
         for m in self.models:
@@ -50,21 +63,21 @@ class ModelListing:
                               f"chrF {sc['chrf']:.1f} [{n}]")
             rows.append([m["model_id"], m["family"], m["params"] or "not published", m["disk"],
                          "; ".join(scores) or "not published", m["local"]])
-        header = ["model", "family", "params", "weights", "published scores ([n]: source)",
-                  "local"]
-        return plain_table(header, rows) + "".join(f"[{n}] {s}\n" for s, n in sources.items())
+        return list(self.HEADER), rows, sources
 
 
 @command
 def list_command(
-    fmt: ResultFormatOption = "text",
+    fmt: TableFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Show the models tarjama knows by name: family, size, published scores (each with its
     source), and whether each is present locally.
 
-    Ids are never cut short, whatever the terminal's width and when piped.
+    Ids and numbers are never cut short: a terminal too narrow for the table gets one block
+    per model. -f tsv and -f json are for scripts.
 
     Examples:
 
@@ -72,11 +85,13 @@ def list_command(
 
       tarjama models list --format json
 
+      tarjama models list -f tsv | cut -f1,3
+
       TARJAMA_MODELS=/data/models tarjama models list
     """
     from translate.models.catalog import listing
 
-    emit(render(ModelListing(listing()), fmt), output, force=force)
+    emit(render(ModelListing(listing()), fmt), output, force=force, quiet=quiet)
 
 
 @command

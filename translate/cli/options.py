@@ -76,8 +76,13 @@ RESULT_FORMATS: dict[str, Callable[[Result], str]] = {
 }
 
 
+#: ``-f`` of a command that prints a table: also tsv (a header line, then one row a line).
+TABLE_FORMATS: dict[str, Callable[[Any], str]] = {
+    **RESULT_FORMATS, "tsv": lambda r: r.to_tsv()}
+
+
 def render(result: Result, fmt: str) -> str:
-    return RESULT_FORMATS[fmt](result)
+    return TABLE_FORMATS[fmt](result)
 
 
 def output_option(help: str) -> Any:
@@ -135,6 +140,9 @@ def check_emit(output: str | None, *, force: bool = False,
 
 OutputOption = Annotated[str | None, output_option("Write the result to this file.")]
 ResultFormatOption = Annotated[str, format_option(RESULT_FORMATS)]
+TableFormatOption = Annotated[str, format_option(
+    TABLE_FORMATS, help="Output format: text for people (fitted to the terminal, numbers never "
+    "cut), json or tsv for scripts.")]
 QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress bar, no 'wrote …' lines and no summaries (errors still "
     "go to stderr).")]
