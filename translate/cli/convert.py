@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command
-from translate.cli.options import Choice
+from translate.cli.options import Choice, QuietOption
 
 
 def _quantizations() -> tuple[str, ...]:
@@ -31,6 +31,7 @@ def convert_command(
         help="Vocabulary map (vmap.txt) to ship with the model, for --vmap decoding.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace an existing conversion.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Convert a MarianMT model to CTranslate2, keeping its SentencePiece models beside it.
 
@@ -47,4 +48,5 @@ def convert_command(
     from translate.models.convert import convert
 
     path = convert(model, quantization=quantization, out=out, force=force, vmap=vmap)
-    typer.echo(f"{model} → {path}")
+    if not quiet:
+        typer.echo(f"{model} → {path}")

@@ -108,6 +108,7 @@ def list_command(
     fmt: ResultFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """List the articles in the corpus: source, stored versions, units, languages.
 
@@ -121,7 +122,7 @@ def list_command(
     """
     from translate.corpus.stats import list_articles
 
-    emit(render(list_articles(db), fmt), output, force=force, inputs=[db])
+    emit(render(list_articles(db), fmt), output, force=force, quiet=quiet, inputs=[db])
 
 
 @command
@@ -181,6 +182,7 @@ def stats_command(
     all_versions: AllVersionsOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Print counts (articles, versions, units per pair), score distributions and bead types.
 
@@ -196,7 +198,7 @@ def stats_command(
     from translate.corpus.stats import stats_for
 
     emit(render(stats_for(db, all_versions=all_versions), fmt), output, force=force,
-         inputs=[db])
+         quiet=quiet, inputs=[db])
 
 
 @command
@@ -273,7 +275,8 @@ def build_command(
         result = build_corpus(request, _build_progress(progress, quiet))
     for line in result.problems():
         typer.echo(f"tarjama: {line}", err=True)
-    typer.echo(result.to_text())
+    if not quiet:
+        typer.echo(result.to_text())
     error = result.failure()
     if error is not None:
         raise error
@@ -303,6 +306,7 @@ def import_command(
     shards: Annotated[Path, typer.Argument(
         metavar="SHARDS", help="Directory of Parquet shards (corpus build --out).")],
     db: DbOption = Path("corpus.sqlite"),
+    quiet: QuietOption = False,
 ) -> None:
     """Merge Parquet shards into a corpus database; importing twice changes nothing.
 
@@ -318,7 +322,8 @@ def import_command(
     result = import_shards(shards, db)
     for why in result.problems:
         typer.echo(f"tarjama: not imported: {why}", err=True)
-    typer.echo(result.to_text())
+    if not quiet:
+        typer.echo(result.to_text())
     error = result.failure()
     if error is not None:
         raise error

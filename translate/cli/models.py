@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli.common import Progress, command
+from translate.cli.common import Progress, command, old_spelling, one_spelling
 from translate.cli.options import (
     ForceOption,
     OutputOption,
@@ -101,6 +101,7 @@ def pull_command(
     force: Annotated[bool, typer.Option(help="Replace a copy already in the store.")] = False,
     convert: Annotated[bool, typer.Option(
         "--convert", help="Also convert it to CTranslate2 (int8) in the store.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Download a model from the Hugging Face hub into the tarjama model store.
 
@@ -115,11 +116,14 @@ def pull_command(
     from translate.models.store import pull
 
     path = pull(model_id, force=force)
-    typer.echo(f"{model_id} → {path}")
+    if not quiet:
+        typer.echo(f"{model_id} → {path}")
     if convert:
         from translate.models.convert import convert as convert_model
 
-        typer.echo(f"{model_id} → {convert_model(model_id, force=True)}")
+        converted = convert_model(model_id, force=True)
+        if not quiet:
+            typer.echo(f"{model_id} → {converted}")
 
 
 Family = choices("Family", LAYOUTS)
@@ -130,7 +134,7 @@ def fixture_overfit(
     pairs: Annotated[list[str], typer.Option(
         "--pairs", metavar="[SRC-TGT=]TSV",
         help="source<TAB>target pairs to learn; SRC-TGT= names their direction (a bare TSV "
-             "is --source-lang → --target-lang). Repeatable: a multilingual family learns "
+             "is --from → --to). Repeatable: a multilingual family learns "
              "every direction given.")],
     out: ModelDirOption,
     family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
@@ -138,11 +142,13 @@ def fixture_overfit(
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
                                                     "pair is reproduced).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
-    source_lang: Annotated[str, typer.Option(help="Language of a bare TSV's first column.")]
-    = "ar",
-    target_lang: Annotated[str | None, typer.Option(
-        help="Language of a bare TSV's second column (default: guessed from its script).")
-    ] = None,
+    from_lang: Annotated[str | None, typer.Option(
+        "--from", help="Language of a bare TSV's first column [default: SRC of a SRC-TGT in "
+                       "its name (pairs.en-ru.tsv), else read off the column's script].")] = None,
+    to_lang: Annotated[str | None, typer.Option(
+        "--to", help="Language of a bare TSV's second column [default: as --from].")] = None,
+    source_lang: Annotated[str | None, old_spelling("--source-lang")] = None,
+    target_lang: Annotated[str | None, old_spelling("--target-lang")] = None,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -162,19 +168,30 @@ def fixture_overfit(
     """
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
-    by_direction = _pair_files(pairs, source_lang, target_lang, read_pairs_tsv)
+    source = one_spelling(from_lang, source_lang, "--from/--source-lang")
+    target = one_spelling(to_lang, target_lang, "--to/--target-lang")
+    by_direction = _pair_files(pairs, source, target, read_pairs_tsv)
     progress = Progress(quiet)
     with progress.running():
         report = train_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
-            progress=progress.callback("training"), source_lang=source_lang,
-            target_lang=target_lang)
+            progress=progress.callback("training"),
+            **_named_in_file(pairs[0], source, target) if by_direction is None else {})
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
 
-def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
+def _named_in_file(path: str, source: str | None, target: str | None) -> dict[str, str | None]:
+    """A bare TSV's languages: given, else the SRC-TGT its name holds (both or neither), else
+    None (train_overfit reads them off the scripts, and refuses a script that disagrees)."""
+    from translate.langs import pair_in_name
+
+    named = pair_in_name(Path(path).name) or (None, None)
+    return {"source_lang": source or named[0], "target_lang": target or named[1]}
+
+
+def _pair_files(specs: list[str], source_lang: str | None, target_lang: str | None,
                 read: Any) -> dict[tuple[str, str], Any] | None:
     """``SRC-TGT=FILE`` options → pairs by direction; None for one bare FILE (guessed target)."""
     if len(specs) == 1 and "=" not in specs[0]:
@@ -184,10 +201,12 @@ def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
         key, sep, path = spec.partition("=")
         src, dash, tgt = key.partition("-")
         if not sep:
-            if target_lang is None:
+            named = _named_in_file(spec, source_lang, target_lang)
+            if None in named.values():
                 raise UsageError(f"--pairs {spec}: with several files, name each direction "
-                                 "(--pairs ar-en=FILE) or give --target-lang")
-            src, dash, tgt, path = source_lang, "-", target_lang, spec
+                                 "(--pairs ar-en=FILE) or give --from and --to")
+            src, dash, tgt, path = named["source_lang"] or "", "-", named["target_lang"] or "", \
+                spec
         if not dash or not src or not tgt or not path:
             raise UsageError(f"--pairs {spec!r}: expected SRC-TGT=FILE, e.g. ar-en=pairs.tsv")
         if (src, tgt) in out:

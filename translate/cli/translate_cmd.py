@@ -48,6 +48,9 @@ def translate_command(
         metavar="ARTICLE", show_default=False, help="Arabic articles (text, HTML or "
         "Markdown), or - for stdin (the default when text is piped in); with --lines, files "
         "of one segment a line.")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", "-t", metavar="TEXT", help="Translate this text (one article; with --lines, "
+        "one segment a line) instead of files.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", show_default=False, help="Target languages, comma-separated. Default: en,ru, "
         "or only the languages --model names (--model en=DIR alone means --to en).")] = None,
@@ -113,6 +116,8 @@ def translate_command(
 
       cat article.ar.txt | tarjama translate - --to ru --via en
 
+      tarjama translate --text "قال الوزير إن المحادثات ستستمر." --to en
+
       cat test.ar | tarjama translate --lines --to en | tarjama score - test.en
 
       tarjama translate --lines test.ar -o hyps/   # hyps/test.en, hyps/test.ru
@@ -128,6 +133,18 @@ def translate_command(
     from translate.run import ReadOptions, TranslateSettings, translate_files
     from translate.values import DecodeOptions
 
+    if text is not None:
+        import io
+        import sys
+
+        from translate.errors import UsageError
+
+        if articles:
+            raise UsageError("give --text or ARTICLE files, not both")
+        # read as standard input is: the same reader, the same name ("stdin") in reports
+        sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode("utf-8", "surrogateescape")),
+                                     encoding="utf-8")
+        articles = ["-"]
     settings = TranslateSettings(
         inputs_or_stdin(articles, "an ARTICLE"), output=output, to=to,
         models=parse_assignments(model, "--model"), fmt=fmt,
