@@ -123,11 +123,13 @@ def load_bench_engines(systems: Sequence[System], suite: Suite
     (loaded once, its translations shared)."""
     from translate.engines import load_engine
     from translate.engines.ct2 import Ct2Options
-    from translate.values import DecodeOptions
+    from translate.values import SAMPLING_KEYS, DecodeOptions
 
     o = suite.options
     options = DecodeOptions(beam=o.beam, batch_size=o.batch_size, device=o.device,
-                            threads=o.threads, max_input_length=o.max_input_length)
+                            threads=o.threads, max_input_length=o.max_input_length,
+                            max_decoding_length=o.max_decoding_length,
+                            **{k: getattr(o, k) for k in SAMPLING_KEYS})
     backend_options = {"ctranslate2": Ct2Options(compute_type=o.compute_type)}
     loaded: dict[tuple[str, str], Any] = {}
     out = []

@@ -18,17 +18,25 @@ from translate.cli.common import Progress, command
 from translate.cli.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
+    DEFAULT_MAX_DECODING_LENGTH,
     DEFAULT_THREADS,
     BatchSizeOption,
     BeamOption,
     Choice,
     ForceOption,
+    LengthPenaltyOption,
+    MaxDecodingLengthOption,
     ModelOption,
     OutputOption,
     QuietOption,
     ResultFormatOption,
+    SamplingTemperatureOption,
+    SamplingTopkOption,
+    SamplingToppOption,
+    SeedOption,
     ThreadsOption,
     choices,
+    decode_options,
     emit,
     render,
     value,
@@ -84,6 +92,12 @@ def bench_command(
     beam: BeamOption = DEFAULT_BEAM,
     threads: ThreadsOption = DEFAULT_THREADS,
     batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
+    max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
+    length_penalty: LengthPenaltyOption = 1.0,
+    sampling_topk: SamplingTopkOption = 1,
+    sampling_topp: SamplingToppOption = 1.0,
+    sampling_temperature: SamplingTemperatureOption = 1.0,
+    seed: SeedOption = 0,
     limit: Annotated[int | None, typer.Option(
         min=0, help="Score only the first N segments of each test set.")] = None,
     data_dir: Annotated[Path | None, typer.Option(
@@ -117,7 +131,11 @@ def bench_command(
 
     if ctx.invoked_subcommand is not None:
         return
-    explicit = {"beam": beam, "threads": threads, "batch_size": batch_size}
+    explicit = {"beam": beam, "threads": threads, "batch_size": batch_size,
+                **decode_options(max_decoding_length=max_decoding_length,
+                                 length_penalty=length_penalty, sampling_topk=sampling_topk,
+                                 sampling_topp=sampling_topp,
+                                 sampling_temperature=sampling_temperature, seed=seed)}
     options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(ctx, k)}
     options.update({k: v for k, v in {
         "backend": backend, "limit": limit, "speed": speed,

@@ -157,7 +157,7 @@ def export_command(
 
       tarjama corpus export --pair ar-ru --format moses --min-score 0.9 -o train
 
-      tarjama corpus export --format html --article lavrov-sahel-2025-04-03.ar.txt -o page.html
+      tarjama corpus export --format html --article lavrov.ar.txt -o page.html
 
     The Moses example writes train.ar and train.ru. The reading page shows Ar | En | Ru, and
     side by side the references aligned with the Arabic, with the machine translation's
@@ -314,6 +314,8 @@ def import_command(
     they are; an article with a unit missing from every shard is reported, not imported.
 
     Examples:
+
+      tarjama corpus build news/ -o shards/
 
       tarjama corpus import shards/ --db corpus.sqlite
     """

@@ -19,6 +19,7 @@ from translate.cli.common import (
 from translate.cli.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
+    DEFAULT_MAX_DECODING_LENGTH,
     DEFAULT_THREADS,
     BatchSizeOption,
     BeamOption,
@@ -26,9 +27,16 @@ from translate.cli.options import (
     Device,
     DeviceOption,
     ForceOption,
+    LengthPenaltyOption,
+    MaxDecodingLengthOption,
     ModelOption,
     QuietOption,
+    SamplingTemperatureOption,
+    SamplingTopkOption,
+    SamplingToppOption,
+    SeedOption,
     ThreadsOption,
+    decode_options,
     format_option,
     inputs_or_stdin,
     output_option,
@@ -76,6 +84,12 @@ def translate_command(
     max_tokens: Annotated[int, typer.Option(
         min=8, help="Longest input in subword tokens; longer sentences are cut, never truncated.")
     ] = 400,
+    max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
+    length_penalty: LengthPenaltyOption = 1.0,
+    sampling_topk: SamplingTopkOption = 1,
+    sampling_topp: SamplingToppOption = 1.0,
+    sampling_temperature: SamplingTemperatureOption = 1.0,
+    seed: SeedOption = 0,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
     inter_threads: Annotated[int, typer.Option(
@@ -151,7 +165,12 @@ def translate_command(
         via=via, backend=backend, use_cache=cache, checks=checks, strict=strict, force=force,
         retry_flagged=retry_flagged,
         decoding=DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
-                               device=value(device), threads=threads, batch_tokens=batch_tokens),
+                               device=value(device), threads=threads, batch_tokens=batch_tokens,
+                               **decode_options(
+                                   max_decoding_length=max_decoding_length,
+                                   length_penalty=length_penalty, sampling_topk=sampling_topk,
+                                   sampling_topp=sampling_topp,
+                                   sampling_temperature=sampling_temperature, seed=seed)),
         backend_options={"ctranslate2": Ct2Options(inter_threads=inter_threads,
                                                    compute_type=compute_type)},
         read=ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,
