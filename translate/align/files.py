@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.align.base import EOA, Bead
@@ -52,7 +51,7 @@ class AlignRequest:
 @dataclass
 class AlignResult:
     beads: list[Bead]
-    kept: int  # written (after min_score)
+    kept: int  # units written (after min_score; a format's rule may leave 1-0 beads out)
     method: str
     seconds: float
     stdout: str | None = None  # the beads, when they go to standard output
@@ -87,27 +86,13 @@ def _languages(r: AlignRequest, src: list[str], tgt: list[str]) -> tuple[str, st
             language(given, tgt, f"TGT {r.tgt}", "--to {lang}", "en"))
 
 
-def _check_outputs(r: AlignRequest, inputs: list[str], langs: tuple[str, str]) -> Path | None:
-    from translate.fsio import check_outputs
-    from translate.writers import output_paths
-
-    if r.fmt == "moses" and (r.output is None or r.output == "-"):
-        raise UsageError("--format moses writes two files: give their prefix with -o")
-    if r.output is None or r.output == "-":
-        return None
-    out = Path(r.output)
-    check_outputs(output_paths(out, list(langs)) if r.fmt == "moses" else [out],
-                  r.force, inputs)
-    return out
-
-
 def align_files(request: AlignRequest, progress: ProgressFactory | None = None) -> AlignResult:
     """Align ``request.src`` with ``request.tgt``; write or return the beads."""
     from translate.align.base import align_documents
     from translate.align.calibration import calibrate_beads
-    from translate.align.formats import render_beads
-    from translate.fsio import atomic_write_many, read_lines
-    from translate.writers import output_paths
+    from translate.align.formats import bead_table
+    from translate.fsio import read_lines
+    from translate.writers import check_destination, write_table
 
     r = request
     inputs = [p for p in (r.src, r.tgt, r.src_mt, r.tgt_mt, r.gold) if p]
@@ -115,7 +100,8 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
     segs_s = [x for x in src_lines if x.strip() != EOA]
     segs_t = [x for x in tgt_lines if x.strip() != EOA]
     src_lang, tgt_lang = _languages(r, segs_s, segs_t)
-    out = _check_outputs(r, inputs, (src_lang, tgt_lang))
+    out = check_destination(r.fmt, r.output, (src_lang, tgt_lang), force=r.force,
+                            inputs=inputs)
     gold = None
     if r.gold:  # a bad gold file fails now, not after the alignment and the output
         from translate.align.gold import read_gold
@@ -131,15 +117,13 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
             src_mt=read_lines(r.src_mt) if r.src_mt else None,
             tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
     kept = [b for b in beads if r.min_score is None or b.score >= r.min_score]
-    docs = render_beads(r.fmt, kept, segs_s, segs_t, src_lang, tgt_lang)
-    result = AlignResult(beads, len(kept), r.method, time.perf_counter() - t0, notes=notes,
+    seconds = time.perf_counter() - t0
+    written = write_table(bead_table(kept, segs_s, segs_t, src_lang, tgt_lang), r.fmt, out,
+                          force=r.force, inputs=inputs)
+    result = AlignResult(beads, written.units, r.method, seconds, notes=notes,
+                         stdout=written.stdout, paths=[str(p) for p in written.paths],
                          embed_seconds=enc.seconds if enc is not None else None,
                          encoded=enc.encoded if enc is not None else 0)
-    if out is None:
-        result.stdout = docs[""]
-    else:
-        files = list(zip(output_paths(out, list(docs)), docs.values(), strict=True))
-        result.paths = [str(p) for p in atomic_write_many(files, r.force, inputs)]
     if gold is not None:
         from translate.align.gold import score_alignment
 
