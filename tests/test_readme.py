@@ -103,6 +103,9 @@ SKIPS: dict[str, str] = {
                                                 "(the `models fixture shape` help runs one)",
     "bench compare eval/results/fixtures 2026": "compares a run of the project's history "
                                                 "(eval/results), not one made here",
+    "speed --shape tiny -e naive": "runs two engines in both directions, each in a process of its "
+                                   "own: past the 10-minute limit on a loaded 2-core machine "
+                                   "(tests/test_bench_speed.py runs bench speed on tiny shapes)",
     "bench compare latest~1 latest": "needs two earlier runs in the history; the README's bench "
                                      "block runs it after two runs",
 }
@@ -117,6 +120,8 @@ XFAILS: dict[str, str] = {}
 # so bench examples score its first 50 lines (the same path, in seconds).
 SUBSTITUTIONS: list[tuple[str, str, str]] = [
     ("", ".venv/bin/tarjama", "tarjama"),
+    # a --help example converts the fixture that the help's `overfit` example builds later
+    ("convert /tmp/fx-ar-en", "convert /tmp/fx-ar-en", "convert {fx_en}"),
     ("", "/tmp/", "{work}/tmp/"),
     ("corpus ", "en=DIR", "en={seed_en}"), ("corpus ", "ru=DIR", "ru={seed_ru}"),
     ("", "en=DIR", "en={fx_en}"), ("", "ru=DIR", "ru={fx_ru}"),
@@ -127,7 +132,6 @@ SUBSTITUTIONS: list[tuple[str, str, str]] = [
     ("bench ", "--testset ntrex128", "--testset ntrex128 --limit 50"),
     # --help examples: a model path that stands for a model, a conversion of the fixture
     ("segment ", "en=models/opus-mt-ar-en", "en={fx_en}"),
-    ("convert /tmp/fx-ar-en", "convert /tmp/fx-ar-en", "convert {fx_en}"),
     # the default models are the overfit fixtures, which know the pairs and not the seed
     # article: the corpus examples that translate it use the seed models
     ("corpus ", "--ref ru=lavrov.ru.txt", "--ref ru=lavrov.ru.txt -m en={seed_en} -m ru={seed_ru}"),
@@ -337,5 +341,5 @@ def test_readme_example_runs(block, example, template, folders):
     assert done.returncode == 0, f"$ {command}\n{done.stdout[-1500:]}\n{done.stderr[-3000:]}"
     assert (done.stdout + done.stderr).strip(), f"$ {command}: no output at all"
     for key, check in CHECKS.items():
-        if key in example:
+        if key in example and isinstance(block, int):  # README's files, not the help's
             assert check(work, done), f"$ {command}\n{done.stdout[-1500:]}"

@@ -164,7 +164,7 @@ def fixture_overfit(
 
       tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
 
-      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR
+      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR -o out/
     """
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
