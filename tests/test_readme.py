@@ -120,9 +120,9 @@ XFAILS: dict[str, str] = {}
 # so bench examples score its first 50 lines (the same path, in seconds).
 SUBSTITUTIONS: list[tuple[str, str, str]] = [
     ("", ".venv/bin/tarjama", "tarjama"),
-    # a --help example converts the fixture that the help's `overfit` example builds later
-    ("convert /tmp/fx-ar-en", "convert /tmp/fx-ar-en", "convert {fx_en}"),
     ("", "/tmp/", "{work}/tmp/"),
+    # a --help example converts the fixture that the help's `overfit` example builds later
+    ("convert /tmp/fx-ar-en", "convert {work}/tmp/fx-ar-en ", "convert {fx_en} "),
     ("corpus ", "en=DIR", "en={seed_en}"), ("corpus ", "ru=DIR", "ru={seed_ru}"),
     ("", "en=DIR", "en={fx_en}"), ("", "ru=DIR", "ru={fx_ru}"),
     ("", "en=/models/ar-en", "en={fx_en}"),
@@ -331,7 +331,7 @@ def test_readme_example_runs(block, example, template, folders):
     command = example
     for scope, placeholder, value in SUBSTITUTIONS:
         if scope in example:
-            command = command.replace(placeholder, value.format(**values))
+            command = command.replace(placeholder.format(**values), value.format(**values))
     env = {**os.environ, "PATH": f"{work / 'bin'}{os.pathsep}{os.environ['PATH']}",
            "PYTHONPATH": str(ROOT), "TARJAMA_MODELS": str(store),
            "TARJAMA_CACHE": str(template.parent / "cache.sqlite"), "HF_HUB_OFFLINE": "1",
