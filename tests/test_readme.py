@@ -162,6 +162,7 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
     ru = [r for _, r in pairs["ru"]]
     lines = {"src.ar": ar, "ar.txt": ar, "ref.en": en, "en.txt": en, "ref.ru": ru, "ru.txt": ru,
              "hyp.en": [e.replace("the ", "") for e in en], "base.en": en,
+             "hyp.ru": [r.replace(",", "") for r in ru],
              "new.en": [e.replace(".", "") for e in en],
              # the de-fr example's files: any two languages align the same way; gold.jsonl
              # (one bead a line, in order) fits both pairs of files
