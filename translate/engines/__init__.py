@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from translate.errors import MissingExtraError, UsageError
-from translate.registry import load
+from translate.registry import load_class
 
 if TYPE_CHECKING:
     from translate.engines.base import Engine, WeightsKey
@@ -43,8 +43,10 @@ BACKEND_CHOICES = ("auto", *BACKENDS)
 def backend_class(name: str) -> type[Engine]:
     if name not in BACKENDS:
         raise UsageError(f"unknown backend {name!r}; choose from {', '.join(BACKEND_CHOICES)}")
+    from translate.engines.base import Engine
+
     try:
-        return load(BACKENDS[name])  # type: ignore[no-any-return]
+        return load_class(BACKENDS[name], Engine)
     except ModuleNotFoundError as e:
         if e.name == "ctranslate2":
             raise MissingExtraError("ctranslate2") from None

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from translate.errors import UsageError
 from translate.models.adapters.base import read_object, unsupported
-from translate.registry import load
+from translate.registry import load_class
 
 if TYPE_CHECKING:
     from translate.models.adapters.base import ModelAdapter
@@ -46,7 +46,9 @@ def families() -> list[str]:
 def adapter_class(model_type: str, where: Path) -> type[ModelAdapter]:
     if model_type not in ADAPTERS:
         raise unsupported(model_type, where, families())
-    return load(ADAPTERS[model_type])  # type: ignore[no-any-return]
+    from translate.models.adapters.base import ModelAdapter
+
+    return load_class(ADAPTERS[model_type], ModelAdapter)
 
 
 def config_copy_name(model_type: str) -> str:
