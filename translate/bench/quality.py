@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from translate.bench.suite import DEFAULT_SYSTEM
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
-from translate.score import Comparison
+from translate.score import Comparison, MetricScore
 from translate.values import Hypothesis, ProgressFactory, chain_hypotheses, join_hypotheses
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class QualityRow:
     models: list[dict[str, Any]]  # engine.describe() per leg
     level: str
     segments: int
-    scores: list[Any]  # translate.score.MetricScore
+    scores: list[MetricScore]
     flags: dict[str, Any]
     errors: int  # segments that could not be translated
     hit_limit: int  # segments with a hypothesis that reached the decoding limit
