@@ -179,3 +179,44 @@ def test_health_metrics_docs(server):
             "/v1/corpus/articles", "/page/{article_id}", "/healthz", "/metrics"} <= set(paths)
     settings = server.get("/frontend/settings").json()
     assert settings["charLimit"] == CHAR_LIMIT and settings["apiKeys"] is False
+
+
+# --- the pieces, without a server ------------------------------------------------------------
+@pytest.mark.parametrize(("fragment", "texts"), [
+    ("<p>قال الوزير</p>", ["قال الوزير"]),
+    ('<a href="x?a=1&amp;b=2">سلام &amp; حرب</a>', ["سلام & حرب"]),
+    ("<style>p{}</style><pre>كود</pre>نص", ["نص"]),
+    ("<!-- تعليق --><br/>مرحبا", ["مرحبا"]),
+], ids=["paragraph", "entities", "raw-elements", "comment"])
+def test_markup_translates_text_nodes_only(fragment, texts):
+    from translate.serve.markup import join_nodes, split_nodes
+
+    doc = split_nodes(fragment)
+    assert [p for p, ok in doc if ok and p.strip()] == texts
+    assert join_nodes(doc, [p for p, _ in doc]) == fragment  # nothing else changes
+
+
+@pytest.mark.parametrize(("values", "keys"), [
+    (["k1", "k2"], {"k1", "k2"}),
+    (["@FILE"], {"ключ", "k3"}),
+    (None, set()),
+], ids=["repeated", "file", "none"])
+def test_api_keys_from_options_and_files(tmp_path, values, keys):
+    from translate.serve.server import read_api_keys
+
+    path = tmp_path / "keys.txt"
+    path.write_text("# comment\nключ\n\n  k3  \n", encoding="utf-8")
+    values = [v.replace("FILE", str(path)) for v in values] if values else values
+    assert read_api_keys(values) == keys
+
+
+def test_serve_without_the_extra_says_what_to_install(monkeypatch):
+    import sys
+
+    from translate.errors import MissingExtraError
+    from translate.serve.server import serve
+    from translate.serve.settings import ServeSettings
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    with pytest.raises(MissingExtraError, match=r"tarjama\[serve\]"):
+        serve(ServeSettings())
