@@ -210,6 +210,22 @@ def test_api_keys_from_options_and_files(tmp_path, values, keys):
     assert read_api_keys(values) == keys
 
 
+def test_a_model_that_cannot_load_stops_the_server_with_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from serve_kit import ROOT, free_port
+
+    done = subprocess.run(
+        [sys.executable, "-m", "translate", "serve", "-m", f"en={tmp_path / 'no-model'}",
+         "--port", str(free_port())], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("tarjama: error: model ")
+    assert "Traceback" not in done.stderr
+
+
 def test_serve_without_the_extra_says_what_to_install(monkeypatch):
     import sys
 

@@ -48,7 +48,8 @@ def serve(settings: ServeSettings) -> None:
     service = Service(settings)  # a bad --model or pair fails here, before binding
     app = create_app(settings, service)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on",
-                            timeout_graceful_shutdown=int(settings.grace) or None,
+                            # None would wait for ever; --grace 0 means not at all
+                            timeout_graceful_shutdown=settings.grace,  # type: ignore[arg-type]
                             log_level="info", access_log=False)
     server = uvicorn.Server(config)
     app.on_load_failed = lambda: setattr(server, "should_exit", True)
