@@ -156,7 +156,7 @@ class Guard:
             return
         started = time.perf_counter()
         status = {"code": 500}
-        path = scope.get("route_path") or scope["path"]
+        path = scope["path"]
 
         async def sending(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -174,7 +174,9 @@ class Guard:
             if status["code"] == 500:  # nothing sent yet
                 await error(500, "internal server error")(scope, receive, sending)
         finally:
-            label = _route_label(path)
+            # a bounded label set: the route's template (/page/{article_id}); paths that
+            # match no route are one label, not one each
+            label = getattr(scope.get("route"), "path", None) or "(unmatched)"
             self.state.metrics.requests.labels(label, str(status["code"])).inc()
             self.state.metrics.latency.labels(label).observe(time.perf_counter() - started)
 
@@ -217,12 +219,6 @@ class Guard:
             return await receive()
 
         return None, replay
-
-
-def _route_label(path: str) -> str:
-    """A bounded label set: ids in paths are folded (/page/7 → /page/{id})."""
-    parts = path.rstrip("/").split("/")
-    return "/".join("{id}" if p.isdigit() else p for p in parts) or "/"
 
 
 def create_app(settings: ServeSettings, service: Service | None = None) -> Any:

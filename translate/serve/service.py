@@ -101,7 +101,9 @@ class Service:
                                    self.settings.decoding.max_input_length)
 
     def model_info(self) -> dict[str, Any]:
-        return {f"{s}-{t}": e.describe() for (s, t), e in self.engines.items()}
+        """What /healthz shows of each model (not its path: that is the operator's)."""
+        return {f"{s}-{t}": {k: v for k, v in e.describe().items() if k != "path"}
+                for (s, t), e in self.engines.items()}
 
     def translate_jobs(self, jobs: Sequence[Job]) -> BatchStats:
         """Translate every job's article into the languages it asked for: one pipeline call
