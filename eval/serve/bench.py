@@ -35,6 +35,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "tests" / "data" / "pairs.ar-en.tsv"
+BEAM = 4  # --beam: the same for every path
 
 
 def tarjama(*args: str) -> list[str]:
@@ -61,7 +62,8 @@ def batch_path(model: str, sentences: list[str], backend: str, work: Path) -> di
         src.write_text("\n".join(lines) + "\n", encoding="utf-8")
         t0 = time.perf_counter()
         done = subprocess.run(tarjama("translate", "--lines", str(src), "--to", "en", "-m",
-                                      f"en={model}", "--backend", backend, "--no-cache", "-q"),
+                                      f"en={model}", "--backend", backend, "--no-cache", "-q",
+                                      "--beam", str(BEAM)),
                               env=env(), capture_output=True, text=True, check=True)
         timings[name] = time.perf_counter() - t0
         out = done.stdout.splitlines()
@@ -81,7 +83,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             tarjama("serve", "-m", f"en={model}", "--backend", backend, "--port",
-                    str(self.port), "--no-cache", "--max-queue", "1024", *args),
+                    str(self.port), "--no-cache", "--max-queue", "1024", "--beam", str(BEAM),
+                    *args),
             env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
@@ -174,8 +177,11 @@ def main() -> None:
     ap.add_argument("--baseline-at", type=int, default=32)
     ap.add_argument("--window-ms", type=float, default=5.0)
     ap.add_argument("--backend", default="auto")
+    ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
+    global BEAM
+    BEAM = args.beam
     args.clients = [int(c) for c in args.clients.split(",")]
     if args.baseline_at not in args.clients:
         args.clients.append(args.baseline_at)
