@@ -79,7 +79,7 @@ def help_examples() -> list[tuple[str, str]]:
                 continue
             for line in re.sub(r"\\\n\s*", " ", paragraph).splitlines():
                 line = re.sub(r"\s{2,}#.*$", "", line).strip()
-                if line and not line.startswith("#"):
+                if line and not line.startswith("#") and TARJAMA.search(line):  # not curl
                     found.append((f"help {path[0]}", " ".join(line.split())))
     return found
 
@@ -108,6 +108,8 @@ SKIPS: dict[str, str] = {
                                    "(tests/test_bench_speed.py runs bench speed on tiny shapes)",
     "bench compare latest~1 latest": "needs two earlier runs in the history; the README's bench "
                                      "block runs it after two runs",
+    "tarjama serve --": "a server runs until it is stopped; tests/test_serve.py and "
+                        "test_serve_faults.py start it on a free port and talk HTTP to it",
 }
 NEEDS_NTREX = "needs NTREX-128 in ../shared/data (a plain clone has none)"
 # Commands being reworked in another branch that fail today: the integrator removes these.
