@@ -275,8 +275,7 @@ def build_command(
         result = build_corpus(request, _build_progress(progress, quiet))
     for line in result.problems():
         typer.echo(f"tarjama: {line}", err=True)
-    if not quiet:
-        typer.echo(result.to_text())
+    typer.echo(result.to_text())  # the result, even with -q (what was added, skipped, failed)
     error = result.failure()
     if error is not None:
         raise error
