@@ -100,6 +100,18 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
     return plan
 
 
+def check_models_used(plan: Plan, overrides: dict[str, str]) -> None:
+    """``translate``: a ``--model`` the run does not use is an error, not silently ignored (it
+    would hide a typo, fr for ru, and the hub's model would be used instead). Commands whose
+    languages vary by article (``corpus build``) take models for all of them and skip this."""
+    unused = [key for key in overrides
+              if (("ar", key) if "-" not in key else tuple(key.split("-", 1))) not in plan.models]
+    if unused:
+        legs = ", ".join(f"{s}→{t}" for s, t in plan.models)
+        raise UsageError(f"--model {', '.join(unused)}: no language this run translates into "
+                         f"uses it (it translates {legs}; --to {','.join(plan.targets)})")
+
+
 def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
     """Load each model the plan needs exactly once.
 

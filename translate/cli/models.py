@@ -154,7 +154,7 @@ def fixture_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
             progress=progress.callback("training"), source_lang=source_lang,
-            target_lang=target_lang)
+            target_lang=target_lang, inputs=[spec.rpartition("=")[2] for spec in pairs])
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
