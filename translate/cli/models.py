@@ -27,7 +27,8 @@ from translate.tables import plain_table
 ModelDirOption = Annotated[Path, typer.Option(
     "--output", "-o", "--out", metavar="DIR", help="Directory to write the model to.")]
 ModelForceOption = Annotated[bool, typer.Option(
-    "--force", help="Replace an existing model directory.")]
+    "--force", help="Replace a model directory tarjama made (never one holding an input, "
+    "nor a folder of yours).")]
 
 
 @dataclass

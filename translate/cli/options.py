@@ -5,7 +5,7 @@
 | output    | ``-o/--output`` (absent or ``-``: standard output; ``emit`` writes it)  |
 | format    | ``-f/--format``, a choice so ``--help`` lists the values; json for machines |
 | quiet     | ``-q/--quiet``: no progress bar, ``wrote …`` lines or summaries; errors show |
-| overwrite | ``--force``: only ever replaces a regular file that is not an input    |
+| overwrite | ``--force``: only what tarjama writes (``fsio``), never an input       |
 | model     | ``-m/--model LANG=ID_OR_PATH``, repeatable                             |
 | decoding  | ``--beam``, ``--threads``, ``--batch-size``: one range and one default |
 
@@ -144,7 +144,8 @@ QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress bar, no 'wrote …' lines and no summaries (errors still "
     "go to stderr).")]
 ForceOption = Annotated[bool, typer.Option(
-    "--force", help="Replace existing output files (only regular files, never an input).")]
+    "--force", help="Replace existing output files (only files of the kind tarjama writes "
+    "there, never an input).")]
 ModelOption = Annotated[list[str] | None, typer.Option(
     "--model", "-m", metavar="LANG=ID_OR_PATH",
     help="Model for a target language (en=DIR, ru=Helsinki-NLP/opus-mt-ar-ru) or a pivot leg "
