@@ -6,8 +6,10 @@
 EN_DIR and RU_DIR are fixture models (`tarjama models fixture overfit`), NTREX_DIR the folder
 with newstest2019-ref.arb.txt and newstest2019-src.eng.txt (NTREX-128). Each command is started
 afresh for each point: the signal is sent AT seconds after the start, and the time from the
-signal to the process's exit is measured (with its exit code: 130 for SIGINT, 143 for SIGTERM;
-"done" when the command finished before the signal). The target is 1 s at any point.
+signal to the one-line message (the interrupt honoured: work stopped, temporary files removed)
+and to the process's exit (which adds the interpreter's teardown) is measured, with the exit
+code: 130 for SIGINT, 143 for SIGTERM; "done" when the command finished before the signal.
+The target is 1 s at any point.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -64,18 +67,32 @@ def commands(models: dict[str, str], data: Path, work: Path) -> dict[str, list[s
     }
 
 
-def measure(argv: list[str], at: float, sig: int, env: dict[str, str]) -> tuple[str, float]:
+def measure(argv: list[str], at: float, sig: int, env: dict[str, str]
+            ) -> tuple[str, float, float]:
+    """(exit code or "done", seconds from the signal to the error line, to the exit)."""
     proc = subprocess.Popen([sys.executable, "-m", "translate", *argv], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    said: list[float] = []
+
+    def watch() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith(("tarjama: error: interrupted", "tarjama: error: terminated")):
+                said.append(time.monotonic())
+
+    reader = threading.Thread(target=watch, daemon=True)
+    reader.start()
     try:
         proc.wait(timeout=at)
-        return "done", 0.0
+        return "done", 0.0, 0.0
     except subprocess.TimeoutExpired:
         pass
     sent = time.monotonic()
     proc.send_signal(sig)
-    proc.communicate(timeout=600)
-    return str(proc.returncode), time.monotonic() - sent
+    proc.wait(timeout=600)
+    ended = time.monotonic()
+    reader.join(timeout=5)
+    return str(proc.returncode), (said[0] if said else ended) - sent, ended - sent
 
 
 def main() -> None:
@@ -98,11 +115,13 @@ def main() -> None:
                 continue
             cells = []
             for at in args.at:
-                code, seconds = measure(argv, at, sig, env)
-                cells.append("done" if code == "done" else f"{seconds:.2f} s ({code})")
+                code, honoured, ended = measure(argv, at, sig, env)
+                cells.append("done" if code == "done" else
+                             f"{honoured:.2f} / {ended:.2f} s ({code})")
                 print(f"{name} @ {at:g} s: {cells[-1]}", file=sys.stderr, flush=True)
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
-    head = ("| command | " + " | ".join(f"signal at {a:g} s" for a in args.at) + " |\n|---|"
+    head = ("| command | " + " | ".join(f"signal at {a:g} s: message / exit" for a in args.at)
+            + " |\n|---|"
             + "---|" * len(args.at))
     table = "\n".join([head, *rows]) + "\n"
     print(table)
