@@ -34,9 +34,7 @@ def stats_command(
     """
     from translate.cache import TranslationCache
 
-    with TranslationCache() as cache:
-        stats = cache.stats()
-    emit(render(stats, fmt), output, force=force)
+    emit(render(TranslationCache.read_stats(), fmt), output, force=force)
 
 
 @command

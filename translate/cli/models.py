@@ -27,7 +27,8 @@ from translate.tables import plain_table
 ModelDirOption = Annotated[Path, typer.Option(
     "--output", "-o", "--out", metavar="DIR", help="Directory to write the model to.")]
 ModelForceOption = Annotated[bool, typer.Option(
-    "--force", help="Replace an existing model directory.")]
+    "--force", help="Replace a model directory tarjama made (never one holding an input, "
+    "nor a folder of yours).")]
 
 
 @dataclass
@@ -154,7 +155,7 @@ def fixture_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
             progress=progress.callback("training"), source_lang=source_lang,
-            target_lang=target_lang)
+            target_lang=target_lang, inputs=[spec.rpartition("=")[2] for spec in pairs])
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
