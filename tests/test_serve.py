@@ -168,6 +168,7 @@ def test_concurrent_requests_share_batches_and_repeats_come_from_the_cache(serve
 def test_health_metrics_docs(server):
     health = server.get("/healthz").json()
     assert health["status"] == "ready" and set(health["models"]) == {"ar-en", "ar-ru"}
+    assert health["weights_loaded"] == 2  # two Marian models, one a direction
     text = server.get("/metrics").text
     for series in ("tarjama_requests_total", "tarjama_request_seconds_bucket",
                    "tarjama_batch_segments_bucket", "tarjama_queue_depth",
@@ -179,6 +180,22 @@ def test_health_metrics_docs(server):
             "/v1/corpus/articles", "/page/{article_id}", "/healthz", "/metrics"} <= set(paths)
     settings = server.get("/frontend/settings").json()
     assert settings["charLimit"] == CHAR_LIMIT and settings["apiKeys"] is False
+
+
+@pytest.mark.slow
+def test_one_multilingual_model_for_both_languages_is_loaded_once(nllb_model, direction_pairs,
+                                                                   tmp_path):
+    s = Server({"en": nllb_model, "ru": nllb_model}, tmp_path)
+    try:
+        health = s.get("/healthz").json()
+        assert set(health["models"]) == {"ar-en", "ar-ru"}
+        assert health["weights_loaded"] == 1  # both directions hold the same weights
+        for lang in ("en", "ru"):
+            src, tgt = direction_pairs[("ar", lang)][0]
+            r = s.post("/translate", json={"q": src, "source": "ar", "target": lang})
+            assert r.json() == {"translatedText": tgt}
+    finally:
+        assert s.stop() == 0
 
 
 # --- the pieces, without a server ------------------------------------------------------------

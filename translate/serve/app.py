@@ -265,7 +265,8 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Any:
         """200 once the models are loaded (503 while loading or when loading failed)."""
         s = state.service
         if s.ready.is_set():
-            return JSONResponse({"status": "ready", "models": s.model_info()})
+            return JSONResponse({"status": "ready", "models": s.model_info(),
+                                 "weights_loaded": s.weights_loaded()})
         return JSONResponse({"status": "loading" if s.load_error is None else "failed",
                              "error": s.load_error}, status_code=503)
 
