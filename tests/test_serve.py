@@ -243,6 +243,28 @@ def test_a_model_that_cannot_load_stops_the_server_with_one_line(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_a_port_in_use_is_one_line_and_exit_1(fixture_models, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from serve_kit import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "translate", "serve", "--port", str(port),
+             *(x for k, p in fixture_models.items() for x in ("-m", f"{k}={p}"))],
+            capture_output=True, text=True, timeout=300, cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"tarjama: error: cannot serve on 127.0.0.1:{port}: Address already in use"]
+
+
 def test_serve_without_the_extra_says_what_to_install(monkeypatch):
     import sys
 
