@@ -100,6 +100,36 @@ def test_v1_align_and_score(server):
     assert scores["sentences"][0]["line"] == 2  # worst first
 
 
+def _multipart(fields: dict[str, str | list[str]]) -> list[tuple[str, tuple[None, str]]]:
+    """Text fields as multipart/form-data parts (no file name), a list as repeated fields."""
+    return [(k, (None, x)) for k, v in fields.items() for x in ([v] if isinstance(v, str) else v)]
+
+
+@pytest.mark.parametrize("q", [sentences()[0], sentences()[:2]], ids=["one", "list"])
+@pytest.mark.parametrize("body", ["urlencoded", "multipart"])
+def test_form_bodies_translate_as_json_does(server, body, q):
+    fields = {"q": q, "source": "ar", "target": "ru"}
+    want = server.post("/translate", json=fields).json()
+    if body == "multipart":
+        r = server.post("/translate", files=_multipart(fields))
+        assert r.request.headers["content-type"].startswith("multipart/form-data")
+    else:
+        r = server.post("/translate", data=fields)
+    assert r.status_code == 200, r.text
+    assert r.json() == want and want["translatedText"]
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"q": ("a.txt", b"\xd9\x82\xd8\xa7\xd9\x84"), "source": (None, "ar"),
+      "target": (None, "en")}, "q is a file, not a text field"),
+    ({"source": (None, "ar"), "target": (None, "en")}, "missing q parameter"),
+], ids=["file-part", "no-q"])
+def test_bad_multipart_bodies_get_error_json(server, files, message):
+    r = server.post("/translate", files=files)
+    assert r.status_code == 400, r.text
+    assert message in r.json()["error"]
+
+
 @pytest.mark.parametrize(("kind", "body", "status", "message"), [
     ("json", {"source": "ar", "target": "en"}, 400, "Invalid request: missing q parameter"),
     ("json", {"q": "x", "target": "en"}, 400, "Invalid request: missing source parameter"),
