@@ -100,6 +100,26 @@ def test_v1_align_and_score(server):
     assert scores["sentences"][0]["line"] == 2  # worst first
 
 
+ALIGN_AR = ["قال الوزير إن المحادثات ستستأنف الأسبوع المقبل.", "الطقس حار اليوم في القاهرة.",
+            "وأضاف أن الوفد سيصل غدا."]
+ALIGN_RU = ["Министр сказал, что переговоры возобновятся на следующей неделе.",
+            "Сегодня в Каире жарко.", "Он добавил, что делегация прибудет завтра."]
+
+
+@pytest.mark.parametrize("method", ["embed", "auto"])
+def test_v1_align_embeds_with_the_encoder_align_uses(server, tmp_path, method):
+    from translate.align.files import AlignRequest, align_files
+
+    src, tgt = tmp_path / "src.ar", tmp_path / "tgt.ru"
+    src.write_text("\n".join(ALIGN_AR) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(ALIGN_RU) + "\n", encoding="utf-8")
+    want = align_files(AlignRequest(str(src), str(tgt), method=method, tgt_lang="ru"))
+    assert want.embed_seconds is not None  # the command did embed
+    got = server.post("/v1/align", json={"src": ALIGN_AR, "tgt": ALIGN_RU, "method": method})
+    assert got.status_code == 200, got.text
+    assert got.json()["beads"] == [b.to_dict() for b in want.beads]
+
+
 def _multipart(fields: dict[str, str | list[str]]) -> list[tuple[str, tuple[None, str]]]:
     """Text fields as multipart/form-data parts (no file name), a list as repeated fields."""
     return [(k, (None, x)) for k, v in fields.items() for x in ([v] if isinstance(v, str) else v)]
