@@ -128,6 +128,12 @@ def zle_model(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture(scope="session")
+def nllb_model(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The NLLB-layout overfit model alone (ar→en, ar→ru, en→ru), for a test needing no other."""
+    return family_model("nllb", FAMILY_DIRECTIONS["nllb"], request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
 def direction_pairs() -> dict[tuple[str, str], list[tuple[str, str]]]:
     """{("ar", "en"): pairs, ("ar", "ru"): pairs, ("en", "ru"): pairs} from tests/data."""
     return {d: read_pairs_tsv(path) for d, path in DIRECTION_FILES.items()}

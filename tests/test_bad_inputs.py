@@ -2,7 +2,7 @@
 
 The README's table of exit codes and messages is this table in prose. ``CASES`` run through
 `tarjama segment` (no model needed; `translate` shares the same reader, checked on a sample);
-``COMMAND_CASES`` (tests/bad_commands.py) attack every command: usage errors, outputs that must
+```COMMAND_CASES`` attack every command: usage errors, outputs that must
 not be clobbered, damaged databases, shards and models, odd Unicode, lines, manifests.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import bad_inputs_kit as kit
 import pytest
+from bad_inputs_force import FORCE_CASES
 from bad_inputs_kit import CommandCase, World
 from typer.testing import CliRunner
 
@@ -361,7 +362,7 @@ COMMAND_CASES = [
                            w.file("p.tsv", f"{AR}\t{EN}\n"), "--out", "/proc/fx"], 2,
                 "cannot write /proc/fx: cannot create files in /proc"),
     CommandCase("cache-cannot-open",
-                lambda w: (w.env("TARJAMA_CACHE", "/proc/c.sqlite"), ["cache", "stats"])[1], 2,
+                lambda w: (w.env("TARJAMA_CACHE", "/proc/c.sqlite"), ["cache", "clear"])[1], 2,
                 "cannot open translation cache /proc/c.sqlite"),
     CommandCase("corpus-cannot-open", lambda w: _add(w, "/proc/c.sqlite"), 2,
                 "cannot open corpus database /proc/c.sqlite"),
@@ -392,7 +393,7 @@ COMMAND_CASES = [
                 "is not a translation cache (it holds the tables invoices)"),
     CommandCase("cache-folder-is-a-file",
                 lambda w: (w.env("TARJAMA_CACHE", w.file("f.txt", "x") + "/c.sqlite"),
-                           ["cache", "stats"])[1], 2, "cannot create its folder"),
+                           ["cache", "stats"])[1], 2, "its folder is not a directory"),
     CommandCase("corpus-damaged-stats", lambda w: ["corpus", "stats", "--db",
                                                    kit.damaged_corpus(w)], 1,
                 "corpus database"),
@@ -499,6 +500,7 @@ COMMAND_CASES = [
     CommandCase("conversion-fails-no-empty-folder",
                 lambda w: _damaged_weights(w, "model.safetensors", False, "ctranslate2"), 1,
                 "to CTranslate2 failed", _no_empty_store_folder),
+    *FORCE_CASES,  # issue 25: --force, read-only databases, bounds (tests/bad_inputs_force.py)
 ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
+from translate.fsio import MARKER
 from translate.models.fixture import (
     LAYOUT,
     build_shape,
@@ -243,18 +244,23 @@ def test_training_is_deterministic_and_seeded(tmp_path):
     assert translate_hf(tmp_path / "c", [s for s, _ in MINI_PAIRS]) == [t for _, t in MINI_PAIRS]
 
 
-def test_refuses_non_empty_output_and_force_replaces(tmp_path):
+def test_refuses_a_folder_not_ours_even_with_force_and_replaces_its_own(tmp_path):
     out = tmp_path / "model"
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(OutputExistsError, match="not empty"):
-        train_overfit(MINI_PAIRS, out)
-    with pytest.raises(OutputExistsError, match="not empty"):
-        build_shape(out, shape="tiny")
+    for force in (False, True):
+        with pytest.raises(UsageError, match="is not empty and was not made by tarjama"):
+            train_overfit(MINI_PAIRS, out, force=force)
+        with pytest.raises(UsageError, match="is not empty and was not made by tarjama"):
+            build_shape(out, shape="tiny", force=force)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]  # no temp dir left behind
-    train_overfit(MINI_PAIRS, out, force=True)
-    assert sorted(p.name for p in out.iterdir()) == sorted(LAYOUT)
+    (out / "keep.txt").unlink()
+    build_shape(out, shape="tiny")  # an empty folder is used
+    with pytest.raises(OutputExistsError, match="exists; pass --force"):
+        train_overfit(MINI_PAIRS, out)
+    train_overfit(MINI_PAIRS, out, force=True)  # ours (it holds fsio.MARKER): replaced
+    assert sorted(p.name for p in out.iterdir()) == sorted([*LAYOUT, MARKER])
     tokenizer = json.loads((out / "tokenizer_config.json").read_text(encoding="utf-8"))
     assert (tokenizer["source_lang"], tokenizer["target_lang"]) == ("ar", "en")  # guessed
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
@@ -263,7 +269,7 @@ def test_refuses_non_empty_output_and_force_replaces(tmp_path):
 def test_refuses_a_file_as_output(tmp_path):
     out = tmp_path / "model"
     out.write_text("x", encoding="utf-8")
-    with pytest.raises(OutputExistsError, match="not a directory"):
+    with pytest.raises(UsageError, match="exists and is not a directory"):
         train_overfit(MINI_PAIRS, out, force=True)
 
 
@@ -311,7 +317,7 @@ def test_unknown_shape(tmp_path):
 def test_tiny_shape_loads_translates_and_converts(tmp_path):
     d = tmp_path / "tiny"
     report = build_shape(d, shape="tiny", target_lang="ru")
-    assert sorted(p.name for p in d.iterdir()) == sorted(LAYOUT)
+    assert sorted(p.name for p in d.iterdir()) == sorted([*LAYOUT, MARKER])
     vocab = json.loads((d / "vocab.json").read_text(encoding="utf-8"))
     assert len(vocab) == report["vocab_size"] == 4096 and vocab["<pad>"] == 4095
     _, _, info = load(d)

@@ -100,6 +100,56 @@ def test_v1_align_and_score(server):
     assert scores["sentences"][0]["line"] == 2  # worst first
 
 
+ALIGN_AR = ["قال الوزير إن المحادثات ستستأنف الأسبوع المقبل.", "الطقس حار اليوم في القاهرة.",
+            "وأضاف أن الوفد سيصل غدا."]
+ALIGN_RU = ["Министр сказал, что переговоры возобновятся на следующей неделе.",
+            "Сегодня в Каире жарко.", "Он добавил, что делегация прибудет завтра."]
+
+
+@pytest.mark.parametrize("method", ["embed", "auto"])
+def test_v1_align_embeds_with_the_encoder_align_uses(server, tmp_path, method):
+    from translate.align.files import AlignRequest, align_files
+
+    src, tgt = tmp_path / "src.ar", tmp_path / "tgt.ru"
+    src.write_text("\n".join(ALIGN_AR) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(ALIGN_RU) + "\n", encoding="utf-8")
+    want = align_files(AlignRequest(str(src), str(tgt), method=method, tgt_lang="ru"))
+    assert want.embed_seconds is not None  # the command did embed
+    got = server.post("/v1/align", json={"src": ALIGN_AR, "tgt": ALIGN_RU, "method": method})
+    assert got.status_code == 200, got.text
+    assert got.json()["beads"] == [b.to_dict() for b in want.beads]
+
+
+def _multipart(fields: dict[str, str | list[str]]) -> list[tuple[str, tuple[None, str]]]:
+    """Text fields as multipart/form-data parts (no file name), a list as repeated fields."""
+    return [(k, (None, x)) for k, v in fields.items() for x in ([v] if isinstance(v, str) else v)]
+
+
+@pytest.mark.parametrize("q", [sentences()[0], sentences()[:2]], ids=["one", "list"])
+@pytest.mark.parametrize("body", ["urlencoded", "multipart"])
+def test_form_bodies_translate_as_json_does(server, body, q):
+    fields = {"q": q, "source": "ar", "target": "ru"}
+    want = server.post("/translate", json=fields).json()
+    if body == "multipart":
+        r = server.post("/translate", files=_multipart(fields))
+        assert r.request.headers["content-type"].startswith("multipart/form-data")
+    else:
+        r = server.post("/translate", data=fields)
+    assert r.status_code == 200, r.text
+    assert r.json() == want and want["translatedText"]
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"q": ("a.txt", b"\xd9\x82\xd8\xa7\xd9\x84"), "source": (None, "ar"),
+      "target": (None, "en")}, "q is a file, not a text field"),
+    ({"source": (None, "ar"), "target": (None, "en")}, "missing q parameter"),
+], ids=["file-part", "no-q"])
+def test_bad_multipart_bodies_get_error_json(server, files, message):
+    r = server.post("/translate", files=files)
+    assert r.status_code == 400, r.text
+    assert message in r.json()["error"]
+
+
 @pytest.mark.parametrize(("kind", "body", "status", "message"), [
     ("json", {"source": "ar", "target": "en"}, 400, "Invalid request: missing q parameter"),
     ("json", {"q": "x", "target": "en"}, 400, "Invalid request: missing source parameter"),
@@ -168,6 +218,7 @@ def test_concurrent_requests_share_batches_and_repeats_come_from_the_cache(serve
 def test_health_metrics_docs(server):
     health = server.get("/healthz").json()
     assert health["status"] == "ready" and set(health["models"]) == {"ar-en", "ar-ru"}
+    assert health["weights_loaded"] == 2  # two Marian models, one a direction
     text = server.get("/metrics").text
     for series in ("tarjama_requests_total", "tarjama_request_seconds_bucket",
                    "tarjama_batch_segments_bucket", "tarjama_queue_depth",
@@ -179,6 +230,22 @@ def test_health_metrics_docs(server):
             "/v1/corpus/articles", "/page/{article_id}", "/healthz", "/metrics"} <= set(paths)
     settings = server.get("/frontend/settings").json()
     assert settings["charLimit"] == CHAR_LIMIT and settings["apiKeys"] is False
+
+
+@pytest.mark.slow
+def test_one_multilingual_model_for_both_languages_is_loaded_once(nllb_model, direction_pairs,
+                                                                   tmp_path):
+    s = Server({"en": nllb_model, "ru": nllb_model}, tmp_path)
+    try:
+        health = s.get("/healthz").json()
+        assert set(health["models"]) == {"ar-en", "ar-ru"}
+        assert health["weights_loaded"] == 1  # both directions hold the same weights
+        for lang in ("en", "ru"):
+            src, tgt = direction_pairs[("ar", lang)][0]
+            r = s.post("/translate", json={"q": src, "source": "ar", "target": lang})
+            assert r.json() == {"translatedText": tgt}
+    finally:
+        assert s.stop() == 0
 
 
 # --- the pieces, without a server ------------------------------------------------------------
@@ -224,6 +291,28 @@ def test_a_model_that_cannot_load_stops_the_server_with_one_line(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("tarjama: error: model ")
     assert "Traceback" not in done.stderr
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(fixture_models, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from serve_kit import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "translate", "serve", "--port", str(port),
+             *(x for k, p in fixture_models.items() for x in ("-m", f"{k}={p}"))],
+            capture_output=True, text=True, timeout=300, cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"tarjama: error: cannot serve on 127.0.0.1:{port}: Address already in use"]
 
 
 def test_serve_without_the_extra_says_what_to_install(monkeypatch):

@@ -123,7 +123,10 @@ def keyed(fixture_models, corpus, tmp_path_factory):
     ({"json": {"api_key": "second-key"}}, 200),
     ({"headers": {"Authorization": "Bearer second-key"}}, 200),
     ({"params": {"api_key": "first-key"}}, 200),
-], ids=["none", "wrong", "form", "json-from-file", "bearer", "query"])
+    ({"files": {"api_key": (None, "first-key")}}, 200),
+    ({"files": {"api_key": (None, "wrong")}}, 403),
+], ids=["none", "wrong", "form", "json-from-file", "bearer", "query", "multipart",
+        "multipart-wrong"])
 def test_api_keys(keyed, how, status):
     body = {"q": sentences()[0], "source": "ar", "target": "en"}
     kw = dict(how)

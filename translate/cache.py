@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import DamagedFileError, UsageError
-from translate.sqlite_wal import DbRole, guarded, open_db
+from translate.fsio import printable
+from translate.sqlite_wal import DbRole, guarded, holds_tables, open_db
 from translate.values import Hypothesis
 
 Scope = tuple[str, str, Mapping[str, Any]]  # (model fingerprint, backend, decoding options)
@@ -45,7 +47,7 @@ CREATE TABLE IF NOT EXISTS translations (
 _CHUNK = 500
 ROLE = DbRole("translation cache",
               "`tarjama cache clear --force` recreates it (or pass --no-cache, or set "
-              "TARJAMA_CACHE to another file)", ("translations",))
+              "TARJAMA_CACHE to another file)", ("translations",), fix_deletes=True)
 
 
 def default_path() -> Path:
@@ -143,19 +145,33 @@ class TranslationCache:
                     "text, hit_limit, tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the real error behind "cannot rollback"
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
 
     def stats(self) -> CacheStats:
-        with self._lock, guarded(self.path, ROLE):
-            entries, models = self._db.execute(
-                "SELECT COUNT(*), COUNT(DISTINCT model) FROM translations").fetchone()
-            by_backend = dict(self._db.execute(
-                "SELECT backend, COUNT(*) FROM translations GROUP BY backend ORDER BY backend"
-            ).fetchall())
-        size = sum(p.stat().st_size for p in self._files() if p.exists())
-        return CacheStats(str(self.path), entries, size, models, by_backend, self.hits,
-                          self.misses)
+        with self._lock:
+            stats = _stats(self._db, self.path)
+        stats.session_hits, stats.session_misses = self.hits, self.misses
+        return stats
+
+    @staticmethod
+    def read_stats(path: str | Path | None = None) -> CacheStats:
+        """``cache stats``: opened read-only, so not a byte of the file changes; a missing or
+        empty file is an empty cache (and is not created)."""
+        target = Path(path) if path is not None else default_path()
+        if not target.exists():
+            if not next(p for p in target.parents if p.exists()).is_dir():
+                raise UsageError(f"translation cache {printable(target)}: its folder is not a "
+                                 "directory; set TARJAMA_CACHE elsewhere")
+            return CacheStats(str(target), 0, 0, 0, {})
+        db = open_db(target, ROLE, readonly=True)
+        try:
+            return _stats(db, target)
+        finally:
+            db.close()
 
     def clear(self) -> int:
         """Delete every entry; return how many there were."""
@@ -169,19 +185,20 @@ class TranslationCache:
         with self._lock:
             self._db.close()
 
-    def _files(self) -> list[Path]:
-        return cache_files(self.path)
-
     @classmethod
     def recreate(cls, path: str | Path | None = None) -> tuple[TranslationCache, int]:
         """``cache clear --force``: clear the cache, or, when it is too damaged to open,
         delete its files and start an empty one. Returns the new cache and the entries
         removed (-1: unknown, the file was unreadable). A healthy database that is not a
-        translation cache is never deleted."""
+        translation cache is never deleted, nor a file whose schema does not show it is one."""
         target = Path(path) if path is not None else default_path()
         try:
             cache = cls(target)
         except DamagedFileError:  # nothing in it can be saved anyway
+            if not holds_tables(target, ROLE.tables):
+                raise UsageError(f"{printable(target)} is damaged and its schema does not show a "
+                                 "translation cache; refusing to delete it, even with --force "
+                                 "(delete it yourself if it was the cache)") from None
             for f in cache_files(target):
                 f.unlink(missing_ok=True)
             return cls(target), -1
@@ -192,6 +209,20 @@ class TranslationCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stats(db: sqlite3.Connection, path: Path) -> CacheStats:
+    size = sum(p.stat().st_size for p in cache_files(path) if p.exists())
+    with guarded(path, ROLE):
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'translations'").fetchone() \
+                is None:
+            return CacheStats(str(path), 0, size, 0, {})  # an empty file: no schema yet
+        entries, models = db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT model) FROM translations").fetchone()
+        by_backend = dict(db.execute(
+            "SELECT backend, COUNT(*) FROM translations GROUP BY backend ORDER BY backend"
+        ).fetchall())
+    return CacheStats(str(path), entries, size, models, by_backend)
 
 
 EMBEDDING_SCHEMA = """
@@ -253,7 +284,10 @@ class EmbeddingCache:
                                      rows)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the real error behind "cannot rollback"
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
 
     def close(self) -> None:

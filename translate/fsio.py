@@ -7,18 +7,27 @@ Outputs (``check_output`` before the work, ``atomic_write`` after it):
 
 - a regular file is written to a temporary file beside it and renamed into place, so a crash
   or a full disk never leaves a half-written file under the final name;
-- an existing regular file is replaced only with ``force``, and keeps its mode; a new file gets
-  0666 & ~umask, as any shell redirection would;
+- an existing regular file is replaced only with ``force``, only when it is of the kind
+  tarjama writes there (text, or a PNG for a chart: never an image, a database, an archive),
+  and keeps its mode; a new file gets 0666 & ~umask, as any shell redirection would;
 - one of the inputs is never replaced, ``force`` or not;
+- a directory output (a model, a fixture: ``check_output_tree``, ``atomic_dir``) is replaced
+  only with ``force`` and only when tarjama made it (it holds ``MARKER``); never a directory
+  that is or holds an input, never a non-empty directory of someone else's;
 - a FIFO or a character device (``/dev/stdout``, ``/dev/null``, a named pipe) is written
   through: nothing is replaced there, so no ``force`` is needed;
 - a directory, a block device or a socket is refused;
+- a symbolic link is followed, as a shell redirection follows it: the file it names is the
+  output (replaced only with ``force``, the link kept); a dangling link's file is created;
+- a new file is published with an exclusive create: of two runs writing one new name
+  without ``force``, the second to finish is refused instead of replacing the first's file;
 - every failure is one ``TarjamaError`` naming the path: exit 2 when the path is unusable
   (missing parent, not a directory, permission), 1 when the disk fails (full, I/O error).
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
 import glob
 import os
@@ -28,12 +37,16 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
+
+#: Written into every directory tarjama builds (a model, a fixture): ``--force`` replaces a
+#: non-empty directory only when it carries this file (see ``check_output_tree``).
+MARKER = ".tarjama-made"
 
 _STDIO_ALIAS = re.compile(r"/dev/std(in|out|err)|/dev/fd/\d+|/proc/(self|\d+)/fd/\d+")
 
@@ -59,15 +72,30 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"{printable(p)}: cannot read ({e.strerror or e})") from None
 
 
-def decode_utf8(data: bytes, name: str) -> str:
-    """Decode UTF-8 (a BOM is dropped); undecodable bytes are an input error with the offset."""
+def require_regular(path: str | Path) -> None:
+    """Refuse a FIFO, a socket or a device where a stored file is expected (reading a FIFO
+    with no writer waits forever); a missing file is left to the reader to report."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
+            "a directory" if stat.S_ISDIR(st.st_mode) else "not a plain file"
+        raise InputError(f"{printable(path)}: is {kind}, expected a regular file; refusing to "
+                         "read it")
+
+
+def decode_utf8(data: bytes, name: str, *, keep_bom: bool = False) -> str:
+    """Decode UTF-8 (a BOM is dropped unless ``keep_bom``); undecodable bytes are an input
+    error with the offset."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(
             f"{name}: not valid UTF-8 at byte offset {e.start} ({data[e.start:e.start + 4]!r})"
         ) from None
-    return text.removeprefix("\ufeff")
+    return text if keep_bom else text.removeprefix("\ufeff")
 
 
 def read_text(path: str | Path) -> str:
@@ -126,6 +154,7 @@ class OutputTarget:
     path: Path  # the file to write (a symbolic link resolved to the file it names)
     stream: bool = False  # a FIFO or character device: written through, nothing replaced
     mode: int | None = None  # the mode of the regular file being replaced
+    exclusive: bool = False  # a new name without --force: published only if still free
 
 
 _KINDS = ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
@@ -180,8 +209,9 @@ def check_output(path: str | Path, force: bool = False,
     try:
         st = os.stat(p)
     except FileNotFoundError:
-        _probe_directory(p, _missing_parent(p))
-        return OutputTarget(p)
+        real = Path(os.path.realpath(p))  # a dangling link: the file it names is created
+        _probe_directory(p, _missing_parent(real))
+        return OutputTarget(real, exclusive=not force)
     except NotADirectoryError:
         _missing_parent(p)  # raises, naming the file that stands where a directory should be
         raise UsageError(f"cannot write {name}: a parent is not a directory") from None
@@ -202,8 +232,73 @@ def check_output(path: str | Path, force: bool = False,
     if not force:
         raise OutputExistsError(f"{name} exists; pass --force to overwrite it")
     real = Path(os.path.realpath(p))
+    other = _other_kind(real)
+    if other:
+        raise UsageError(f"{name} holds {other}, not what tarjama writes there; refusing to "
+                         "replace it, even with --force")
     _probe_directory(p, real.parent)
     return OutputTarget(real, mode=stat.S_IMODE(st.st_mode))
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _other_kind(path: Path) -> str:
+    """What an existing file holds when it is not of the kind tarjama writes under that name
+    (``--force`` replaces only text with text, a PNG with a PNG), else "": an image, a
+    database, an archive or model weights is never replaced by a report."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return ""  # unreadable: the write will say what is wrong
+    if not head:
+        return ""
+    if path.suffix.lower() == ".png":
+        return "" if head.startswith(_PNG) else "something other than a PNG image"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "an SQLite database"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "binary data (not UTF-8 text)"
+    return "binary data (NUL bytes)" if b"\x00" in head else ""
+
+
+def check_output_tree(path: str | Path, force: bool = False, inputs: Iterable[str | Path] = (),
+                      ours: Callable[[Path], bool] | None = None) -> Path:
+    """Validate a directory output that is built whole and swapped in (a model, a fixture):
+    ``force`` replaces only a directory tarjama made (it holds ``MARKER``, or ``ours`` tells
+    it by its content: one made before the marker existed). Never a directory that is or
+    holds an input, never a non-empty directory of someone else's; an empty one is used.
+    A symbolic link is followed: the directory it names is the output."""
+    p = Path(path)
+    name = printable(p)
+    check_output_dir(p)  # a file in its place, or a folder that cannot be written: refused
+    if not p.is_dir():
+        return p
+    real = Path(os.path.realpath(p))
+    for i in inputs:
+        if str(i) == "-":
+            continue
+        ri = Path(os.path.realpath(i))
+        if ri == real or real in ri.parents:
+            raise UsageError(f"{name} holds an input ({printable(i)}); refusing to replace it, "
+                             "even with --force")
+    if not any(p.iterdir()):
+        return p
+    if not ((p / MARKER).is_file() or (ours is not None and ours(p))):
+        raise UsageError(f"{name} is not empty and was not made by tarjama; refusing to "
+                         "replace it, even with --force (give a new or empty directory)")
+    if not force:
+        raise OutputExistsError(f"{name} exists; pass --force to replace it")
+    return p
+
+
+def mark(directory: Path, what: str) -> None:
+    """Mark ``directory`` as built by tarjama (what ``check_output_tree`` looks for)."""
+    (directory / MARKER).write_text(f"made by tarjama ({what}); `--force` may replace this "
+                                    "directory\n", encoding="utf-8")
 
 
 def check_output_dir(path: str | Path) -> Path:
@@ -264,7 +359,7 @@ def atomic_write(path: str | Path, data: str | bytes, force: bool = False,
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target.path)
+        _publish(Path(tmp), target)
     except OSError as e:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -274,6 +369,25 @@ def atomic_write(path: str | Path, data: str | bytes, force: bool = False,
             Path(tmp).unlink(missing_ok=True)
         raise
     return Path(path)
+
+
+def _publish(tmp: Path, target: OutputTarget) -> None:
+    """Rename ``tmp`` into place; a name that was free when checked must still be free (a hard
+    link is an exclusive create: two runs into one new output cannot both win)."""
+    if not target.exclusive:
+        os.replace(tmp, target.path)
+        return
+    try:
+        os.link(tmp, target.path)
+    except FileExistsError:
+        raise OutputExistsError(f"{printable(target.path)} was written by someone else while "
+                                "this run worked; pass --force to overwrite it") from None
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        os.replace(tmp, target.path)  # a file system without hard links: no exclusive create
+        return
+    os.unlink(tmp)
 
 
 def atomic_write_many(files: Iterable[tuple[Path, str | bytes]], force: bool = False,
@@ -316,32 +430,44 @@ def safe_name(stem: str) -> str:
 
 
 @contextmanager
-def atomic_dir(target: Path, label: str = "tmp") -> Iterator[Path]:
+def atomic_dir(target: Path, label: str = "tmp", *, force: bool = False,
+               inputs: Iterable[str | Path] = (),
+               ours: Callable[[Path], bool] | None = None) -> Iterator[Path]:
     """Build a directory beside ``target`` and swap it in only when the block succeeds.
 
-    A crash or an error leaves ``target`` as it was: the half-built copy is removed, and so
-    are the parent directories this call created (a failed conversion leaves no empty folder
-    in the model store). The caller decides beforehand whether ``target`` may be replaced.
+    ``target`` is checked (``check_output_tree``) before the block and again just before the
+    swap, and the new directory carries ``MARKER``. A crash or an error leaves ``target`` as
+    it was: the half-built copy is removed, and so are the parent directories this call
+    created (a failed conversion leaves no empty folder in the model store).
     """
+    inputs = list(inputs)
+    target = Path(os.path.realpath(target)) if Path(target).is_symlink() else Path(target)
+    check_output_tree(target, force, inputs, ours)
     created = [p for p in reversed(target.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{label}-"))
         tmp.chmod(0o777 & ~umask())  # mkdtemp's 0700 would hide the result from other users
+        mark(tmp, label)
     except OSError as e:
         _remove_empty(created)
         raise _write_error(target, e) from None
+    old = tmp.with_name(tmp.name + ".old")
     try:
         yield tmp
+        check_output_tree(target, force, inputs, ours)  # it may have changed meanwhile
         try:
             if target.exists():
-                shutil.rmtree(target)
+                target.rename(old)  # kept until the new one is in place
             tmp.rename(target)
         except OSError as e:
+            if old.exists() and not target.exists():
+                old.rename(target)
             raise _write_error(target, e) from None
         created = []
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
         _remove_empty(created)
 
 

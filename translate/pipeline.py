@@ -100,6 +100,21 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
     return plan
 
 
+def check_models_used(plan: Plan, overrides: dict[str, str]) -> None:
+    """``translate``: a ``--model`` for a language tarjama never translates into (``fr``,
+    ``xx``) is an error, not silently ignored (a typo for ru would leave the hub's model in use).
+    A model for a language this run's ``--to`` leaves out is kept quiet: one set of ``-m``
+    options serves every ``--to``. Commands whose languages vary by article (``corpus
+    build``) skip this."""
+    unused = [key for key in overrides if key.rpartition("-")[2] not in SUPPORTED_TARGETS
+              and (("ar", key) if "-" not in key else tuple(key.split("-", 1)))
+              not in plan.models]
+    if unused:
+        legs = ", ".join(f"{s}→{t}" for s, t in plan.models)
+        raise UsageError(f"--model {', '.join(unused)}: no language this run translates into "
+                         f"uses it (it translates {legs}; --to {','.join(plan.targets)})")
+
+
 def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
     """Load each model the plan needs exactly once.
 

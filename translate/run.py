@@ -60,6 +60,7 @@ class RunReport:
     stdout: list[str] = field(default_factory=list)
     read_notes: dict[str, str] = field(default_factory=dict)  # source → how it was read
     flags: FlagTally = field(default_factory=FlagTally)  # QA flags and failed segments
+    warnings: list[str] = field(default_factory=list)  # e.g. the cache could not be written
 
 
 @dataclass
@@ -87,7 +88,7 @@ def translate_files(settings: TranslateSettings,
                     progress: ProgressFactory | None = None) -> RunReport:
     """``tarjama translate``: plan the outputs (refusing bad ones before any work), load the
     models the plan needs, translate every input, write or return what was rendered."""
-    from translate.pipeline import make_plan, resolve_targets
+    from translate.pipeline import check_models_used, make_plan, resolve_targets
     from translate.render import get_renderer
 
     targets = resolve_targets(settings.to, settings.models)
@@ -98,6 +99,7 @@ def translate_files(settings: TranslateSettings,
                      as_dir=out is not None and out.endswith("/"))
     plan = make_plan(targets, settings.models, via=settings.via, backend=settings.backend,
                      options=settings.decoding, backend_options=settings.backend_options)
+    check_models_used(plan, settings.models)
     run = TranslateRun(plan, renderer, targets, read=settings.read, use_cache=settings.use_cache,
                        checks=settings.checks, strict=settings.strict, force=settings.force,
                        retry_flagged=settings.retry_flagged, progress=progress)
@@ -215,6 +217,9 @@ class TranslateRun:
         finally:
             if journal is not None:
                 journal.close()
+        for engine in (self._engines or {}).values():
+            if engine.stats.cache_error and engine.stats.cache_error not in report.warnings:
+                report.warnings.append(engine.stats.cache_error)
         return report
 
     def _one(self, job: TranslateJob, journal: Journal | None, report: RunReport) -> None:
@@ -226,9 +231,11 @@ class TranslateRun:
         if journal is not None and journal.is_done(key):
             report.skipped.append(job.source)
             return
-        for p in paths:  # refuse before the work, not after
-            check_output(p, force=self.force or bool(journal and journal.owns(p)),
-                         inputs=self.inputs)
+        # refuse before the work, not after; a name that is free now is written only if it is
+        # still free then (another run into the same output is refused, not overwritten)
+        replace = {p: self.force or bool(journal and journal.owns(p)) for p in paths}
+        for p in paths:
+            check_output(p, force=replace[p], inputs=self.inputs)
         name = "stdin" if job.source == "-" else printable(Path(job.source).name)
         if self.read.lines:
             source_text = parse_lines(data, name=name, encoding=self.read.encoding,
@@ -249,7 +256,7 @@ class TranslateRun:
             if path is None:
                 report.stdout.append(docs[k])
             else:
-                report.written.append(atomic_write(path, docs[k], force=True,
+                report.written.append(atomic_write(path, docs[k], force=replace[path],
                                                    inputs=self.inputs))
         if journal is not None:
             journal.finish(key, job.source, paths)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError, UsageError
-from translate.fsio import read_lines
+from translate.fsio import decode_utf8, printable, read_bytes, split_lines
 
 METRICS = ("bleu", "chrf", "chrf++", "ter")
 BOOTSTRAP_SAMPLES = 1000  # sacrebleu's default for --confidence and --paired-bs
@@ -96,8 +96,11 @@ class Comparison:
 
 
 def read_stream(path: str | Path) -> list[str]:
-    """One segment a line; an empty file is an input error (it would score 0 or crash)."""
-    lines = read_lines(path)
+    """One segment a line, read exactly as sacrebleu reads it (so the scores agree): UTF-8
+    with a byte-order mark kept as a character, split on ``\n`` only, each line right-stripped.
+    An empty file is an input error (it would score 0 or crash)."""
+    text = decode_utf8(read_bytes(path), printable(path), keep_bom=True)
+    lines = [line.rstrip() for line in split_lines(text)]
     if not any(line.strip() for line in lines):
         raise InputError(f"{path}: empty file (no segments to score)")
     return lines

@@ -6,8 +6,10 @@ Used by the corpus store, the translation cache and the run journal.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,10 +21,11 @@ from translate.fsio import printable
 BUSY_TIMEOUT_MS = 30_000  # a second writer waits for the first instead of failing at once
 
 
-def connect(path: str | Path, **kwargs: object) -> sqlite3.Connection:
+def connect(path: str | Path, *, wal: bool = True, **kwargs: object) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, **kwargs)  # type: ignore[arg-type,call-overload]
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    enable_wal(conn)
+    if wal:
+        enable_wal(conn)
     return conn
 
 
@@ -47,6 +50,45 @@ def enable_wal(conn: sqlite3.Connection) -> None:
             delay = min(delay * 2, 0.5)
 
 
+def connect_readonly(path: str | Path, **kwargs: object) -> sqlite3.Connection:
+    """Open for reading only (``mode=ro``): not a byte of the file changes (no switch to WAL,
+    no schema written), so a read-only command on a foreign or empty file leaves it as it was."""
+    uri = "file:" + urllib.parse.quote(os.fsencode(os.path.abspath(path))) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, **kwargs)  # type: ignore[arg-type,call-overload]
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """Starts as every SQLite database does (an empty file is no database of anyone's yet)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def holds_tables(path: Path, tables: tuple[str, ...]) -> bool:
+    """Whether the schema of a (possibly damaged) database names one of ``tables``: how a file
+    is told to be ours by its content before ``--force`` deletes it. Read without a lock or a
+    journal (``immutable``), so nothing is written; a schema that cannot be read proves nothing."""
+    if not is_sqlite_file(path):
+        return False
+    uri = "file:" + urllib.parse.quote(os.fsencode(os.path.abspath(path))) + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(names & set(tables))
+
+
 @dataclass(frozen=True)
 class DbRole:
     """What a database file is to tarjama, for the messages about it."""
@@ -54,11 +96,13 @@ class DbRole:
     what: str  # "translation cache"
     fix: str  # what the user can do when it is damaged
     tables: tuple[str, ...]  # tables that make a file ours; a file with none of them is foreign
+    fix_deletes: bool = False  # the fix deletes the file: offered only for a file told ours
 
 
-def open_db(path: str | Path, role: DbRole, *, check: bool = True,
+def open_db(path: str | Path, role: DbRole, *, check: bool = True, readonly: bool = False,
             **kwargs: object) -> sqlite3.Connection:
-    """Connect (WAL, busy timeout) and, with ``check``, verify the file before any work.
+    """Connect (WAL, busy timeout; ``readonly``: ``connect_readonly``) and, with ``check``,
+    verify the file before any work.
 
     A damaged file (garbage, pages broken past the header), a directory in its place or a
     foreign database becomes one ``TarjamaError`` that names the file and the fix, instead of
@@ -71,9 +115,11 @@ def open_db(path: str | Path, role: DbRole, *, check: bool = True,
                          f"{role.fix}")
     conn = None
     try:
-        conn = connect(p, **kwargs)
+        conn = connect_readonly(p, **kwargs) if readonly else connect(p, wal=False, **kwargs)
         if check:
             verify(conn, p, role)
+        if not readonly:  # only once the file is known ours: the switch writes its header
+            enable_wal(conn)
     except BaseException as e:
         if conn is not None:
             conn.close()
@@ -106,6 +152,10 @@ def database_error(path: Path, role: DbRole, e: sqlite3.Error) -> TarjamaError:
     if "disk is full" in text or "disk I/O" in text:
         return RuntimeFailure(f"{role.what} {printable(path)}: {text}")
     if "not a database" in text:
+        if role.fix_deletes and path.is_file() and not is_sqlite_file(path):
+            # not even SQLite's header: maybe a user's file; never point at a fix that deletes it
+            return UsageError(f"{printable(path)} is not a {role.what} (not an SQLite file); "
+                              f"give another file, or delete it if it was the {role.what}")
         return DamagedFileError(f"{role.what} {printable(path)} is not a database, or is damaged "
                                 f"({text}); {role.fix}")
     return DamagedFileError(f"{role.what} {printable(path)} is damaged ({text}); {role.fix}")

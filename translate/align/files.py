@@ -131,6 +131,13 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
     return result
 
 
+def default_aligner_options(method: str) -> tuple[dict[str, Any], list[str]]:
+    """What ``tarjama align --method METHOD`` would align with, given no files' options: the
+    encoder of embed/auto (and why there is none). For a caller without an AlignRequest (the
+    server's /v1/align), so that it follows the command's encoder choice."""
+    return _aligner_options(AlignRequest(src="", tgt="", method=method), None, "ar", "en")
+
+
 def _aligner_options(r: AlignRequest, progress: ProgressFactory | None, src_lang: str,
                      tgt_lang: str) -> tuple[dict[str, Any], list[str]]:
     """The translator (MT made with --model) and the encoder the method needs, made here so

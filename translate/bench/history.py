@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError, UsageError
-from translate.fsio import atomic_write, read_lines, read_text
+from translate.fsio import atomic_write, read_lines, read_text, require_regular
 
 HEADLINE = ("BLEU", "chrF2", "chrF2++")
 
@@ -195,6 +195,8 @@ def paired_tests(a: dict[str, Any], b: dict[str, Any], metrics: tuple[str, ...] 
             why.append(f"{rb['key']}: no p-value (no kept segments, or a one-segment document)")
             continue
         dirs = [found_a[1], found_a[1], found_b[1], found_b[1]]
+        for d, f in zip(dirs, files, strict=True):
+            require_regular(d / f)  # type: ignore[operator]  # a FIFO would hang the read
         try:
             hyp_a, ref_a, hyp_b, ref_b = (read_lines(d / f) for d, f in
                                           zip(dirs, files, strict=True))  # type: ignore[operator]

@@ -20,6 +20,8 @@ from translate.bench.suite import DEFAULT_SYSTEM
 from translate.fsio import atomic_write_many, safe_name
 
 METRIC_ORDER = ("BLEU", "chrF2", "chrF2++", "TER")
+#: the files of a report besides hyps/ and refs/ (checked before a benchmark runs)
+REPORT_FILES = ("quality.json", "quality.md", "quality-scores.png", "quality-flags.png")
 
 
 def write_outputs(report: dict[str, Any], rows: Sequence[QualityRow], out_dir: Path, *,

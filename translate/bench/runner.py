@@ -27,7 +27,7 @@ from translate.bench.suite import Suite, load_suite, merge_options
 from translate.bench.systems import System, build_systems, choose_baseline
 from translate.bench.testsets import TestSet, load_testsets
 from translate.errors import OutputExistsError, UsageError
-from translate.fsio import check_output, check_output_dir
+from translate.fsio import check_output, check_output_dir, check_outputs
 from translate.values import ProgressFactory
 
 DEFAULT_TESTSETS = ("ntrex128",)
@@ -80,7 +80,7 @@ def default_locations(record: bool = False) -> tuple[Path, Path, str | None]:
 def run_bench(request: BenchRequest, progress: ProgressFactory | None = None) -> BenchResult:
     """Check the outputs, run the suite, write the report and the history line."""
     from translate.bench.history import append_history, history_entry
-    from translate.bench.quality_report import write_outputs
+    from translate.bench.quality_report import REPORT_FILES, write_outputs
 
     results, history, note = default_locations(request.record)
     history = request.history or history
@@ -91,7 +91,11 @@ def run_bench(request: BenchRequest, progress: ProgressFactory | None = None) ->
         if (request.output / "quality.json").exists() and not request.force:
             raise OutputExistsError(f"{request.output} holds a bench run; pass --force to "
                                     "replace it, or give another -o")
-        check_output(request.output / "quality.json", force=True)
+        # every file the report writes, not only quality.json: a quality.md left alone must
+        # not be found only after the whole benchmark has run
+        out = request.output
+        check_outputs([*(out / name for name in REPORT_FILES), *out.glob("hyps/*.txt"),
+                       *out.glob("refs/*.txt")], force=request.force)
     check_output(history, force=True)
     suite = load_suite(request.suite) if request.suite is not None else Suite()
     if request.testsets:

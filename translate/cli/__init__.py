@@ -81,7 +81,17 @@ __all__ = ["COMMANDS", "GROUPS", "app", "main"]
 
 
 def main() -> None:
+    import os
+    import signal
+    import sys
+
     from translate.cli import common
 
     common.HARD_EXIT = True
+    signal.signal(signal.SIGTERM, common.on_sigterm)
+    if sys.stdout is None:  # started with fd 1 closed: keep it taken, say so when written
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 1:  # only fd 1 matters: no file opened later may land on it
+            os.close(fd)
+        sys.stdout = common.ClosedStdout()
     app()

@@ -36,9 +36,7 @@ def stats_command(
     """
     from translate.cache import TranslationCache
 
-    with TranslationCache() as cache:
-        stats = cache.stats()
-    emit(render(stats, fmt), output, force=force, quiet=quiet)
+    emit(render(TranslationCache.read_stats(), fmt), output, force=force, quiet=quiet)
 
 
 @command

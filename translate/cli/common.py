@@ -10,7 +10,9 @@ registered in one table, ``translate/cli/__init__.py``.
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -79,8 +81,8 @@ def command(fn: F) -> F:
             fn(*args, **kw)
         except TarjamaError as e:
             raise fail(str(e), e.exit_code) from None
-        except KeyboardInterrupt:
-            raise interrupted() from None
+        except KeyboardInterrupt as e:
+            raise interrupted(e) from None
         except BrokenPipeError:
             # `tarjama ... | head` closed its end: not an error of ours
             raise typer.Exit(0) from None
@@ -98,12 +100,35 @@ def command(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def interrupted() -> typer.Exit:
-    """Ctrl-C: one line and exit 130. Work finished so far is kept (journal, cache, store);
-    a decoder thread still busy in native code is not waited for (see ``stop_now``)."""
-    typer.echo("tarjama: error: interrupted", err=True)
-    stop_now(130)
-    return typer.Exit(130)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler stopping the job), raised where Ctrl-C would be, so the
+    same clean-up runs (temporary files removed, transactions rolled back); exit 143."""
+
+
+def on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def interrupted(e: BaseException | None = None) -> typer.Exit:
+    """Ctrl-C: one line and exit 130 (SIGTERM: 143). Work finished so far is kept (journal,
+    cache, store); a decoder thread still busy in native code is not waited for (see
+    ``stop_now``)."""
+    terminated = isinstance(e, Terminated)
+    typer.echo(f"tarjama: error: {'terminated' if terminated else 'interrupted'}", err=True)
+    code = 143 if terminated else 130
+    stop_now(code)
+    return typer.Exit(code)
+
+
+class ClosedStdout(io.TextIOBase):
+    """Stands for a standard output the process was started without (``tarjama … >&-``):
+    writing to it fails as ``cat`` does (one line, exit 1) instead of losing the output."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "cannot write to standard output: it is closed")
 
 
 #: Set by the console entry point (``translate.cli.main``): only a real ``tarjama`` process

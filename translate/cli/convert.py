@@ -30,7 +30,8 @@ def convert_command(
     vmap: Annotated[Path | None, typer.Option(
         help="Vocabulary map (vmap.txt) to ship with the model, for --vmap decoding.")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Replace an existing conversion.")] = False,
+        "--force", help="Replace a conversion tarjama made (never the model itself, a folder "
+        "holding it, or a folder of yours).")] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Convert a MarianMT model to CTranslate2, keeping its SentencePiece models beside it.

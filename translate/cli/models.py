@@ -28,7 +28,8 @@ from translate.tables import plain_table, terminal_width, tsv
 ModelDirOption = Annotated[Path, typer.Option(
     "--output", "-o", "--out", metavar="DIR", help="Directory to write the model to.")]
 ModelForceOption = Annotated[bool, typer.Option(
-    "--force", help="Replace an existing model directory.")]
+    "--force", help="Replace a model directory tarjama made (never one holding an input, "
+    "nor a folder of yours).")]
 
 
 @dataclass
@@ -177,6 +178,7 @@ def fixture_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
             progress=progress.callback("training"),
+            inputs=[spec.rpartition("=")[2] for spec in pairs],
             **_named_in_file(pairs[0], source, target) if by_direction is None else {})
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)

@@ -27,6 +27,7 @@ from translate.cli.options import (
     Device,
     DeviceOption,
     ForceOption,
+    InterThreadsOption,
     LengthPenaltyOption,
     MaxDecodingLengthOption,
     ModelOption,
@@ -92,8 +93,7 @@ def translate_command(
     seed: SeedOption = 0,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
-    inter_threads: Annotated[int, typer.Option(
-        min=1, help="ctranslate2: batches decoded in parallel (each uses --threads).")] = 1,
+    inter_threads: InterThreadsOption = 1,
     batch_tokens: Annotated[int, typer.Option(
         min=0, help="Source tokens per batch at most (0 = only --batch-size limits).")] = 0,
     compute_type: Annotated[str, typer.Option(
@@ -201,6 +201,9 @@ def print_report(report: RunReport, *, lines: bool, verbose: bool, quiet: bool) 
             typer.echo(f"wrote {printable(path)}", err=True)
     if report.skipped:  # even with -q: a run that did nothing says why
         typer.echo(f"tarjama: {len(report.skipped)} article(s) already done, skipped", err=True)
+    for warning in report.warnings:  # even with -q: the next run will translate again
+        typer.echo(f"tarjama: warning: {warning}; the translations were written but not "
+                   "cached", err=True)
     for source, error in report.failed:
         typer.echo(f"tarjama: error: {printable(source)}: {error}", err=True)
     if report.failed:

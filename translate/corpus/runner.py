@@ -276,6 +276,10 @@ def build_corpus(request: BuildRequest,
         check_output(r.report, force=True, inputs=r.inputs)
     if r.db is not None and r.out is not None:
         raise UsageError("give --db or --out, not both")
+    cpus = os.cpu_count() or 1
+    if r.engine == "local" and r.threads > cpus:  # ray's actors reserve CPUs on their nodes
+        raise UsageError(f"--threads {r.threads}: --engine local decodes on this machine, which "
+                         f"has {cpus} CPUs")
     if r.engine == "ray":
         from translate.corpus.ray_engine import import_ray
 

@@ -34,6 +34,7 @@ from translate.align.calibration import calibrated
 from translate.corpus.model import PairScore, Side, Unit, flags_from_json, flags_to_json
 from translate.corpus.store import CorpusStore, RunInfo, SegmentRow, StoredArticle
 from translate.errors import MissingExtraError, RuntimeFailure, TarjamaError, UsageError
+from translate.fsio import printable
 
 LANGS = ("ar", "en", "ru")
 PAIRS = ("ar-en", "ar-ru")
@@ -313,6 +314,11 @@ class ImportResult:
 def import_shards(directory: Path, db: Path) -> ImportResult:
     """``tarjama corpus import``: every complete article of the shards into ``db``, each one
     transaction; articles already stored (same content hash) are left as they are."""
+    if not shard_files(directory):  # 0 rows and exit 0 would look like a successful import
+        others = sorted(p.name for p in Path(directory).glob("*.parquet"))[:3]
+        hint = f"; it holds {', '.join(others)}, not named as `corpus build` names its " \
+            "shards" if others else ""
+        raise UsageError(f"{printable(directory)}: no shards ({SHARD_GLOB}) to import{hint}")
     result = ImportResult(str(db))
     with CorpusStore.open(db) as store:  # checked before the shards are read
         scan = read_shards(directory)

@@ -199,13 +199,35 @@ class CorpusStore:
             except OSError as e:
                 raise UsageError(f"cannot create the folder of {printable(p)} "
                                  f"({e.strerror or e})") from None
-        conn = open_db(p, ROLE, isolation_level=None)
-        with guarded(p, ROLE):
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(conn, str(p))
-            store._migrate()
+        # Reading only (create=False): opened read-only, so not a byte of the file changes.
+        conn = open_db(p, ROLE, isolation_level=None, readonly=not create)
+        try:
+            with guarded(p, ROLE):
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA foreign_keys = ON")
+                store = cls(conn, str(p))
+                if create:
+                    store._migrate()
+                else:
+                    store._check_readable()
+        except BaseException:
+            conn.close()
+            raise
         return store
+
+    def _check_readable(self) -> None:
+        """What ``_migrate`` would fix, a reader cannot: say so instead of reading wrong rows."""
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+            raise UsageError(f"{printable(self.path)} is empty, not a corpus database (create one "
+                             "with `tarjama corpus add`)")
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise UsageError(f"{self.path}: corpus schema version {version} is newer than this "
+                             f"tarjama understands ({SCHEMA_VERSION}); upgrade tarjama")
+        if version < SCHEMA_VERSION:
+            raise UsageError(f"{printable(self.path)}: corpus schema version {version} is "
+                             "upgraded by the next command that writes to it (`tarjama corpus "
+                             "add`, `build` or `import`); this one only reads")
 
     def close(self) -> None:
         self.conn.close()

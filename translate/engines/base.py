@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from translate.errors import RuntimeFailure, UsageError
+from translate.errors import RuntimeFailure, TarjamaError, UsageError
 from translate.models.store import ResolvedModel
 from translate.values import (
     BackendOptions,
@@ -82,6 +82,7 @@ class EngineStats:
     cache_hits: int = 0
     output_tokens: int = 0
     batch_latencies: list[float] = field(default_factory=list)
+    cache_error: str = ""  # the cache could not be written (a full disk): translations kept
 
 
 class Engine(ABC):
@@ -236,9 +237,6 @@ class Engine(ABC):
         done = self._cached(unique)
         todo = [u for u in unique if u not in done]
         fresh = self._run_batches(todo, progress, offset=len(done), total=len(unique))
-        if self.cache is not None:
-            self.cache.put_many(self._cache_scope(),
-                                {u: h for u, h in fresh.items() if h.error is None})
         done.update(fresh)
         out = [join_hypotheses([done[p] for p in pieces]) for pieces in pieces_of]
         self.stats.inputs += len(texts)
@@ -279,6 +277,19 @@ class Engine(ABC):
             return {}
         return self.cache.get_many(self._cache_scope(), texts)
 
+    def _remember(self, fresh: dict[str, Hypothesis]) -> None:
+        """Cache one batch as soon as it is decoded, so an interrupted run resumes from there.
+        A cache that cannot be written (a full disk) is given up for this run, and said so in
+        ``stats.cache_error``; the translations are never lost with it."""
+        good = {u: h for u, h in fresh.items() if h.error is None}
+        if self.cache is None or not good:
+            return
+        try:
+            self.cache.put_many(self._cache_scope(), good)
+        except TarjamaError as e:
+            self.stats.cache_error = str(e)
+            self.cache = None
+
     def _run_batches(self, texts: list[str], progress: ProgressFn | None, *, offset: int = 0,
                      total: int | None = None) -> dict[str, Hypothesis]:
         result: dict[str, Hypothesis] = {}
@@ -294,6 +305,7 @@ class Engine(ABC):
             for text, hyp in zip(items, self._generate_safely(items), strict=True):
                 result[text] = hyp
             self.stats.batch_latencies.append(time.perf_counter() - t0)
+            self._remember({t: result[t] for t in items})
             finished += len(items)
             if progress:
                 progress(finished, total)

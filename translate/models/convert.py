@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
-from translate.fsio import atomic_dir, check_output_dir
+from translate.errors import MissingExtraError, RuntimeFailure, UsageError
+from translate.fsio import atomic_dir, check_output_tree
 from translate.models.adapters import META, config_copy_name
 from translate.models.store import ResolvedModel, is_hub_id, resolve, store_dir, store_path
 
@@ -45,6 +45,11 @@ def read_meta(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def is_conversion(path: Path) -> bool:
+    """A conversion tarjama wrote (told by its record, for those made before fsio.MARKER)."""
+    return bool(read_meta(path).get("source_fingerprint"))
 
 
 def is_fresh(ct2_dir: Path, ref: ResolvedModel) -> bool:
@@ -77,9 +82,10 @@ def convert_ref(ref: ResolvedModel, target: Path, *, quantization: str = "int8",
                 force: bool = False, vmap: Path | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization!r}: choose from {', '.join(QUANTIZATIONS)}")
-    check_output_dir(target)  # not a file, and writable: before the converter runs
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target} exists; pass --force to convert again")
+    inputs = [ref.path, *([vmap] if vmap is not None else [])]
+    # Before the converter runs: not a file, writable, never the model itself or a folder
+    # holding it, and replaced (--force) only when it is a conversion of ours.
+    check_output_tree(target, force, inputs, ours=is_conversion)
     if vmap is not None and not Path(vmap).is_file():
         raise UsageError(f"--vmap {vmap}: no such file")
     try:
@@ -90,7 +96,7 @@ def convert_ref(ref: ResolvedModel, target: Path, *, quantization: str = "int8",
         raise MissingExtraError("ctranslate2") from None
 
     adapter = ref.adapter
-    with atomic_dir(target, "convert") as tmp:
+    with atomic_dir(target, "convert", force=force, inputs=inputs, ours=is_conversion) as tmp:
         converter = TransformersConverter(
             str(ref.path),
             # Beside model.bin: what tokenising needs, and the metadata a reader may want.

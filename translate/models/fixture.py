@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from translate import fsio
-from translate.errors import InputError, OutputExistsError, RuntimeFailure, UsageError
+from translate.errors import InputError, RuntimeFailure, UsageError
 from translate.models import layouts, overfit
 from translate.models import spm as spm_lib
 from translate.models.layouts import Shape
@@ -95,6 +93,7 @@ def train_overfit(
     progress: Callable[[int, int], None] | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
+    inputs: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Train a tiny model of ``family`` until it reproduces every pair; write it to ``out``.
 
@@ -103,7 +102,8 @@ def train_overfit(
     that its side's script contradicts is refused (translate.langs).
     Convergence is checked by decoding as the engines do (beam 4, the target language forced),
     then training goes on a little for margin. ``steps`` caps the number of steps;
-    RuntimeFailure names the pairs still wrong if the cap is reached.
+    RuntimeFailure names the pairs still wrong if the cap is reached. ``inputs``: the files
+    the pairs came from (``out`` is never one of them, nor a folder holding one).
     """
     out = Path(out)
     fam = layouts.layout(family)
@@ -114,7 +114,7 @@ def train_overfit(
     if max_steps < 1:
         raise UsageError(f"steps must be at least 1, got {max_steps}")
     started = time.perf_counter()
-    with _staging(out, force) as tmp, overfit.quiet():
+    with _staging(out, force, inputs) as tmp, overfit.quiet():
         vocab_size = fam.write_tokenizer(tmp, [e.source for e in examples],
                                          [e.target for e in examples], directions,
                                          OVERFIT_SHAPE, seed)
@@ -251,35 +251,23 @@ def _write_card(d: Path, family: str, kind: str, seed: int,
 
 
 @contextmanager
-def _staging(out: Path, force: bool) -> Iterator[Path]:
-    """A temp directory beside ``out`` that replaces it only when the block succeeds."""
-    _check_out(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.tmp"
-    tmp.mkdir()  # not mkdtemp: its 0700 mode would leave the model unreadable to others
-    try:
+def _staging(out: Path, force: bool, inputs: Sequence[str | Path] = ()) -> Iterator[Path]:
+    """A temp directory beside ``out`` that replaces it only when the block succeeds; ``out``
+    is checked now (a folder that cannot be written fails before training, a folder that is
+    not a fixture of ours is never replaced) and again before the swap."""
+    with fsio.atomic_dir(out, "fixture", force=force, inputs=inputs, ours=_is_fixture) as tmp:
         yield tmp
         for f in tmp.iterdir():  # save_pretrained writes 0600 files; make them plain files
-            f.chmod(fsio.new_file_mode())
-        _check_out(out, force)
-        if out.exists():
-            old = tmp.with_suffix(".old")
-            os.rename(out, old)
-            os.rename(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            if f.is_file():
+                f.chmod(fsio.new_file_mode())
 
 
-def _check_out(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExistsError(f"{out} is not empty; pass --force to replace it")
-    fsio.check_output_dir(out)  # a folder that cannot be written fails now, not after training
+def _is_fixture(path: Path) -> bool:
+    """A fixture built before fsio.MARKER existed: its model card says what it is."""
+    try:
+        return "- tarjama-fixture" in (path / "README.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _check_pairs(pairs: Sequence[tuple[str, str]]) -> None:

@@ -281,7 +281,8 @@ def pull(model_id: str, *, force: bool = False) -> Path:
                          f"{DEFAULT_MODELS[('ar', 'en')]}); a local directory needs no pull")
     looked = [f"Hugging Face cache {hf_cache_dir()}"]
     snapshot = _hub_snapshot(model_id, download=True, looked=looked, fix=PULL_FIX)
-    with atomic_dir(target, "pull") as tmp:
+    # Everything under the store is tarjama's own: a copy made before fsio.MARKER is ours too.
+    with atomic_dir(target, "pull", force=force, ours=lambda d: True) as tmp:
         for f in snapshot.iterdir():
             if f.is_file():
                 try:

@@ -117,7 +117,7 @@ async def fields(request: Request) -> dict[str, Any]:
             raise ApiError(400, "Invalid JSON format")
         out.update(data)
     elif kind == "multipart/form-data":
-        raise ApiError(400, "send the fields as JSON or application/x-www-form-urlencoded")
+        out.update(await multipart_fields(request))
     elif body:
         try:
             form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
@@ -127,8 +127,38 @@ async def fields(request: Request) -> dict[str, Any]:
     return out
 
 
-def _body_key(body: bytes, content_type: str) -> str | None:
+async def multipart_fields(request: Request) -> dict[str, Any]:
+    """A multipart/form-data body's fields (LibreTranslate's web UI and some clients send
+    them); a part that is a file is not a field of these routes."""
+    from starlette.exceptions import HTTPException
+    from starlette.formparsers import MultiPartException
+
+    try:
+        form = await request.form()
+    except (MultiPartException, HTTPException) as e:
+        detail = getattr(e, "message", None) or getattr(e, "detail", "")
+        raise ApiError(400, f"Invalid request: {detail}") from None
+    except AssertionError:  # python-multipart is missing: a broken install of the extra
+        raise ApiError(400, "multipart bodies need python-multipart (pip install "
+                            "'tarjama[serve]'); send JSON or a urlencoded form") from None
+    out: dict[str, Any] = {}
+    for k, v in form.multi_items():
+        if not isinstance(v, str):
+            raise ApiError(400, f"Invalid request: {k} is a file, not a text field")
+        out[k] = [*out[k], v] if isinstance(out.get(k), list) else [out[k], v] if k in out else v
+    return out
+
+
+async def _body_key(scope: Any, body: bytes, content_type: str) -> str | None:
     kind = content_type.split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        request = Request(scope)
+        request._body = body  # already read: the parser reads it from here
+        try:
+            key = (await multipart_fields(request)).get("api_key")
+        except ApiError:
+            return None
+        return key if isinstance(key, str) else None
     try:
         if kind == "application/json" or body[:1] == b"{":
             data = json.loads(body)
@@ -206,7 +236,7 @@ class Guard:
             auth = headers.get("authorization", "")
             given = {query.get("api_key", [""])[0], headers.get("x-api-key", ""),
                      auth[7:] if auth.lower().startswith("bearer ") else "",
-                     _body_key(body, headers.get("content-type", "")) or ""}
+                     await _body_key(scope, body, headers.get("content-type", "")) or ""}
             if not given & keys:
                 return error(403, "Invalid API key"), receive
         sent = False
@@ -265,7 +295,8 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Any:
         """200 once the models are loaded (503 while loading or when loading failed)."""
         s = state.service
         if s.ready.is_set():
-            return JSONResponse({"status": "ready", "models": s.model_info()})
+            return JSONResponse({"status": "ready", "models": s.model_info(),
+                                 "weights_loaded": s.weights_loaded()})
         return JSONResponse({"status": "loading" if s.load_error is None else "failed",
                              "error": s.load_error}, status_code=503)
 

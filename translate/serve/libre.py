@@ -29,7 +29,8 @@ def _body(required: list[str], names: list[str]) -> dict[str, Any]:
               "properties": {k: _FIELDS[k] for k in names}}
     return {"requestBody": {"content": {
         "application/json": {"schema": schema},
-        "application/x-www-form-urlencoded": {"schema": schema}}}}
+        "application/x-www-form-urlencoded": {"schema": schema},
+        "multipart/form-data": {"schema": schema}}}}
 
 
 def router(state: State) -> APIRouter:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 from pathlib import Path
 
-from translate.errors import MissingExtraError, UsageError
+from translate.errors import MissingExtraError, RuntimeFailure, UsageError
 from translate.serve.settings import ServeSettings
 
 
@@ -34,6 +35,24 @@ def read_api_keys(values: list[str] | None) -> frozenset[str]:
     return frozenset(keys)
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the models load: a port in use is one error now
+    (exit 1), not uvicorn's own log lines after minutes of loading."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as e:
+        raise UsageError(f"--host {host}: {e.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: TIME_WAIT is fine
+    try:
+        sock.bind(address)
+    except OSError as e:
+        sock.close()
+        raise RuntimeFailure(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
+    return sock
+
+
 def serve(settings: ServeSettings) -> None:
     """Serve until stopped. A model that fails to load stops the server with its error."""
     try:
@@ -47,6 +66,7 @@ def serve(settings: ServeSettings) -> None:
     level = logging.WARNING if settings.quiet else logging.INFO
     logging.basicConfig(level=level, format="tarjama: %(message)s")
     service = Service(settings)  # a bad --model or pair fails here, before binding
+    sock = bind(settings.host, settings.port)
     app = create_app(settings, service)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on",
                             # None would wait for ever; --grace 0 means not at all
@@ -57,10 +77,11 @@ def serve(settings: ServeSettings) -> None:
     app.on_load_failed = lambda: setattr(server, "should_exit", True)
     previous = signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sock.close()
     if service.load_exception is not None:
         raise service.load_exception
     if not server.started:
-        raise UsageError(f"cannot serve on {settings.host}:{settings.port} (in use?)")
+        raise RuntimeFailure(f"cannot serve on {settings.host}:{settings.port}")

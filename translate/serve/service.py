@@ -44,8 +44,9 @@ class BatchStats:
 def load_models(plan: Plan, use_cache: bool) -> dict[tuple[str, str], Engine]:
     """Every engine the plan needs, weights in memory, sharing one translation cache.
 
-    Kept to one function so it can move to a shared loaded-engine registry (one multilingual
-    model serving both directions) without touching the server."""
+    Through the shared engine registry (``load_engines`` → ``translate.engines.load_shared``):
+    one multilingual model named for both languages (``-m en=NLLB -m ru=NLLB``) is resolved and
+    loaded once, its weights shared by both directions' engines."""
     engines = load_engines(plan)
     cache = None
     if use_cache:
@@ -104,6 +105,12 @@ class Service:
         """What /healthz shows of each model (not its path: that is the operator's)."""
         return {f"{s}-{t}": {k: v for k, v in e.describe().items() if k != "path"}
                 for (s, t), e in self.engines.items()}
+
+    def weights_loaded(self) -> int:
+        """Copies of model weights in memory: one per model, however many directions use it."""
+        from translate.engines import loaded_weights
+
+        return len(loaded_weights())
 
     def translate_jobs(self, jobs: Sequence[Job]) -> BatchStats:
         """Translate every job's article into the languages it asked for: one pipeline call

@@ -69,16 +69,22 @@ def router(state: State) -> APIRouter:
         """Beads (0-based global indices, calibrated scores) as ``tarjama align`` writes them."""
         from translate.align.base import align_documents
         from translate.align.calibration import calibrate_beads
+        from translate.align.files import default_aligner_options
 
         state.check_chars([*body.src, *body.tgt])
 
-        def run() -> list[Any]:
+        def run() -> tuple[list[Any], list[str]]:
+            # the encoder (embed/auto) as `tarjama align` chooses it, made once per process
+            options, notes = default_aligner_options(body.method)
             return calibrate_beads(align_documents(body.src, body.tgt, method=body.method,
-                                                   src_mt=body.src_mt))
+                                                   src_mt=body.src_mt, **options)), notes
 
-        beads = await asyncio.to_thread(run)
+        beads, notes = await asyncio.to_thread(run)
         kept = [b for b in beads if body.min_score is None or b.score >= body.min_score]
-        return {"method": body.method, "beads": [b.to_dict() for b in kept]}
+        out: dict[str, Any] = {"method": body.method, "beads": [b.to_dict() for b in kept]}
+        if notes:
+            out["notes"] = notes
+        return out
 
     @r.post("/v1/score", tags=["tarjama"])
     async def score(body: ScoreBody) -> dict[str, Any]:
