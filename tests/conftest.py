@@ -39,6 +39,18 @@ FAMILY_DIRECTIONS = {
 }
 SEED = 0
 
+# A test that needs one of these trains models on a cold cache (minutes on 2 cores) and loads
+# and runs them on a warm one: it is slow, whether or not it says so. `pytest -m "not slow"`
+# (README, Development) is the fast subset.
+MODEL_FIXTURES = {"fixture_models", "family_models", "zle_model", "fixture_pivot_model",
+                  "seed_models"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def fixture_pairs() -> dict[str, list[tuple[str, str]]]:

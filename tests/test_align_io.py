@@ -73,7 +73,8 @@ def test_jsonl_tsv_moses():
     rows = [json.loads(x) for x in to_jsonl(BEADS).splitlines()]
     assert rows[0] == {"src": [0], "tgt": [0], "score": 0.8, "method": "test"}
     tsv = to_tsv(BEADS, SRC, TGT).splitlines()
-    assert tsv[1].split("\t") == ["جملة ثانية.", "Второе предложение.", "0.2000"]
+    assert tsv[0].split("\t") == ["id", "src", "tgt", "src-tgt.bead", "src-tgt.align"]
+    assert tsv[2].split("\t") == ["1", "جملة ثانية.", "Второе предложение.", "1-1", "0.2000"]
     files = to_moses([*BEADS, B([], [1], 0)], SRC, TGT, "ar", "ru")
     assert files["ar"].count("\n") == files["ru"].count("\n") == 2
 

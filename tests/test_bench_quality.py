@@ -173,16 +173,21 @@ def test_outputs_are_checked_before_any_model_is_loaded(tmp_path):
     assert "/no/such/model" not in result.output  # refused before the model was looked for
 
 
-def test_results_go_under_eval_only_inside_this_checkout(tmp_path, monkeypatch):
+def test_only_record_writes_into_the_checkouts_eval(tmp_path, monkeypatch):
     from translate.bench.runner import default_locations
+    from translate.errors import UsageError
 
     monkeypatch.chdir(ROOT)
     results, history, note = default_locations()
+    # a plain run inside the checkout leaves the tracked eval/history.jsonl alone
+    assert results == Path("tarjama-bench/results") and history.parent == Path("tarjama-bench")
+    assert "--record" in str(note)
+    results, history, note = default_locations(record=True)
     assert results == ROOT / "eval" / "results" and history == ROOT / "eval" / "history.jsonl"
     assert note is None
     monkeypatch.chdir(tmp_path)
-    results, history, note = default_locations()
-    assert results == Path("tarjama-bench/results") and "tarjama-bench" in str(note)
+    with pytest.raises(UsageError, match="inside one"):
+        default_locations(record=True)
 
 
 def test_outside_the_checkout_a_run_says_where_it_wrote(fixture_models, tmp_path, monkeypatch):
@@ -191,7 +196,7 @@ def test_outside_the_checkout_a_run_says_where_it_wrote(fixture_models, tmp_path
                                  str(DATA / "pairs.ar-en.tsv"), "--backend", "transformers",
                                  "--no-speed"])
     assert result.exit_code == 0, result.output
-    assert "not inside a tarjama checkout" in result.output
+    assert "results and history go to ./tarjama-bench/" in result.output
     (run,) = (tmp_path / "tarjama-bench" / "results").iterdir()
     assert (run / "quality.json").is_file() and (run / "refs").is_dir()
     assert (tmp_path / "tarjama-bench" / "history.jsonl").is_file()

@@ -180,8 +180,8 @@ def test_models_list_never_cuts_an_id_when_piped_at_80_columns(tmp_path):
     done = tarjama("models", "list", cwd=tmp_path, COLUMNS="80")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    for entry in CATALOG:
-        assert any(ln.startswith(entry.model_id + " ") for ln in lines), entry.model_id
+    for entry in CATALOG:  # whole, as a word of a line (a row, or a block's "model" line)
+        assert any(entry.model_id in ln.split() for ln in lines), entry.model_id
 
 
 def test_score_text_is_like_sacrebleu(tmp_path, texts):
@@ -198,3 +198,112 @@ def test_score_text_is_like_sacrebleu(tmp_path, texts):
     refs = [ln.split("ref", 1)[1].strip() for ln in result.stdout.splitlines()
             if ln.strip().startswith("ref ")]
     assert sorted(refs) == sorted(EN_LINES)
+
+
+# --- one convention: every command takes -q, writers take -o, languages are --from/--to -----
+def _leaves() -> list[tuple[str, typer.core.TyperCommand]]:
+    def walk(cmd, path=()):
+        if path and (not hasattr(cmd, "commands") or cmd.params):
+            yield " ".join(path), cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+    return list(walk(typer.main.get_command(app)))
+
+
+def _opts(cmd) -> set[str]:
+    return {o for p in cmd.params for o in p.opts}
+
+
+@pytest.mark.parametrize(("path", "cmd"), _leaves(), ids=[p for p, _ in _leaves()])
+def test_every_command_takes_quiet(path, cmd):
+    assert {"-q", "--quiet"} <= _opts(cmd), path
+
+
+@pytest.mark.parametrize("path", ["corpus build", "corpus export", "models convert", "align",
+                                  "translate", "score", "bench", "models fixture overfit"])
+def test_commands_that_write_take_o_output(path):
+    cmd = dict(_leaves())[path]
+    assert {"-o", "--output"} <= _opts(cmd), path
+
+
+@pytest.mark.parametrize("path", ["translate", "segment", "align", "models fixture overfit"])
+def test_languages_are_from_and_to_old_spellings_hidden(path):
+    cmd = dict(_leaves())[path]
+    assert "--from" in _opts(cmd)
+    hidden = {o for p in cmd.params if getattr(p, "hidden", False) for o in p.opts}
+    shown = runner.invoke(app, [*path.split(), "--help"], env={"COLUMNS": "200"}).output
+    for old in ("--src-lang", "--tgt-lang", "--source-lang", "--target-lang"):
+        assert old not in shown
+        if old in _opts(cmd):
+            assert old in hidden
+
+
+RU_LINES = ["Лавров встретился с министрами в Москве.", "Россия поддерживает союз."]
+AR_LINES = ["التقى لافروف بالوزراء في موسكو.", "روسيا تدعم التحالف."]
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ([], 'xml:lang="ru"'),
+    (["--to", "ru"], 'xml:lang="ru"'),
+    (["--tgt-lang", "ru"], 'xml:lang="ru"'),
+    (["-m", "ru=/no/model/needed/with/src-mt"], 'xml:lang="ru"'),
+    (["--to", "en"], "is in Cyrillic script, not en"),
+    (["--to", "ru", "--tgt-lang", "en"], "one language, given twice"),
+], ids=["read-off-the-script", "to", "old-spelling", "model-implies-ru", "contradicted",
+        "both-spellings"])
+def test_align_labels_the_target_by_its_script(tmp_path, options, expected):
+    src, ref = tmp_path / "src.ar", tmp_path / "ref.ru"
+    src.write_text("\n".join(AR_LINES) + "\n", encoding="utf-8")
+    ref.write_text("\n".join(RU_LINES) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["align", str(src), str(ref), "--src-mt", str(ref), "-f", "tmx",
+                                 "--method", "length", *options])
+    assert expected in result.output
+    assert 'xml:lang="en"' not in result.output
+    assert result.exit_code == (0 if expected.startswith("xml") else 2), result.output
+
+
+@pytest.mark.parametrize(("name", "options", "expected"), [
+    ("pairs.en-ru.tsv", [], ("en", "ru")),
+    ("pairs.tsv", [], ("en", "ru")),
+    ("pairs.tsv", ["--from", "en", "--to", "ru"], ("en", "ru")),
+    ("pairs.tsv", ["--source-lang", "ar"], "Latin script, not ar"),
+], ids=["named-in-the-file", "read-off-the-scripts", "given", "contradicted-refused"])
+def test_fixture_pairs_languages_are_guessed_both_or_refused(tmp_path, monkeypatch, name,
+                                                            options, expected):
+    import translate.models.fixture as fixture
+
+    seen = {}
+
+    def fake_train(pairs, out, **kw):  # stop before training: the languages are decided
+        examples = fixture._examples(pairs, kw.get("source_lang"), kw.get("target_lang"))
+        seen["direction"] = (examples[0].src_lang, examples[0].tgt_lang)
+        return {"pairs": len(examples), "directions": "", "steps": 0, "seconds": 0,
+                "params": 0, "family": "marian"}
+
+    monkeypatch.setattr(fixture, "train_overfit", fake_train)
+    pairs = tmp_path / name
+    pairs.write_text("".join(f"{e}\t{r}\n" for e, r in zip(EN_LINES, RU_LINES, strict=True)),
+                     encoding="utf-8")
+    result = runner.invoke(app, ["models", "fixture", "overfit", "--pairs", str(pairs), "-o",
+                                 str(tmp_path / "m"), "-q", *options])
+    if isinstance(expected, str):
+        assert result.exit_code == 2 and expected in result.output, result.output
+    else:
+        assert seen.get("direction") == expected, result.output
+
+
+def test_translate_text_inline(fixture_models):
+    source = ROOT / "tests" / "data" / "pairs.ar-en.tsv"
+    ar, en = source.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    result = runner.invoke(app, ["translate", "--text", ar, *_en(fixture_models)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == en
+    both = runner.invoke(app, ["translate", "--text", ar, str(ARTICLE), *_en(fixture_models)])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+@pytest.mark.parametrize("spec", ["en={model}", "{model}"], ids=["lang=id", "bare-id-still"])
+def test_segment_model_is_lang_equals_id(fixture_models, spec):
+    result = runner.invoke(app, ["segment", str(ARTICLE), "-f", "text", "--max-tokens", "8",
+                                 "-m", spec.format(model=fixture_models["en"])])
+    assert result.exit_code == 0, result.output

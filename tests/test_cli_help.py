@@ -7,6 +7,7 @@ compare it with the help strings in the code.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -96,3 +97,111 @@ def test_the_check_catches_what_rich_eats():
     shown = BOX.sub("", runner.invoke(raw, ["--help"], env=WIDE).output)
     assert "[ray]" not in shown and "'tarjama'" in shown
     assert "<str>" in runner.invoke(raw, ["--help"], env=WIDE).output
+
+
+# --- help at a terminal's width: paragraphs reflow, examples stay one pasteable line -------
+WIDTHS = (80, 120)
+
+
+def at_width(app_: Any, path: tuple[str, ...], width: int) -> list[str]:
+    import typer.rich_utils
+
+    # typer reads TERMINAL_WIDTH once, when rich_utils is first imported (maybe under WIDE)
+    saved, typer.rich_utils.MAX_WIDTH = typer.rich_utils.MAX_WIDTH, None
+    try:
+        result = runner.invoke(app_, [*path, "--help"],
+                               env={"COLUMNS": str(width), "TERMINAL_WIDTH": None})
+    finally:
+        typer.rich_utils.MAX_WIDTH = saved
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def prose_lines(lines: list[str]) -> list[str]:
+    """The help's own text (usage, description, epilog): every line outside the panels."""
+    inside, out = False, []
+    for line in lines:
+        if line.startswith("╭"):
+            inside = True
+        elif line.startswith("╰"):
+            inside = False
+        elif not inside:
+            out.append(line)
+    return out
+
+
+def hard_breaks(lines: list[str], width: int) -> list[str]:
+    """Lines that end where the next line's first word would still have fitted: a line break
+    typed into the source, not made by wrapping to the terminal."""
+    found = []
+    for line, after in itertools.pairwise(lines):
+        here, there = line.rstrip(), after.strip()
+        if not here.strip() or not there or after.startswith("   ") or line.startswith("   "):
+            continue  # a paragraph ends, or an example (indented) line
+        if len(here) + 1 + len(there.split()[0]) <= width - 1:
+            found.append(f"{here.strip()!r} / {there!r}")
+    return found
+
+
+def examples_of(command: Any) -> list[str]:
+    from translate.cli.helptext import is_example_paragraph
+
+    return [line.strip() for para in (command.help or "").split("\n\n")
+            if is_example_paragraph(para) for line in para.splitlines()]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("path", "command"), TREE, ids=IDS)
+def test_help_reflows_at_the_terminal_width(path, command, width):
+    lines = at_width(app, path, width)
+    assert max(len(line) for line in lines) <= width
+    breaks = hard_breaks(prose_lines(lines), width)
+    assert not breaks, f"`tarjama {' '.join(path)} --help` breaks mid-sentence: {breaks}"
+    shown = {line.strip() for line in lines}
+    cut = [example for example in examples_of(command) if unescape_markup(example) not in shown]
+    assert not cut, f"examples wrapped at {width} columns: {cut}"
+
+
+def test_the_reflow_check_catches_hard_breaks():
+    """A docstring with typed line breaks, rendered by typer as it is: the check sees them."""
+    raw = typer.Typer()
+
+    @raw.command()
+    def run() -> None:
+        """Do it.
+
+        The default models are downloaded from the
+        Hugging Face hub on first use; pass --model for local ones, or set the offline
+        variable to use only the local cache.
+        """
+
+    breaks = hard_breaks(prose_lines(at_width(raw, (), 80)), 80)
+    assert breaks and "Hugging Face" in breaks[0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tarjama translate a.ar.txt --to en\n", ["  tarjama translate a.ar.txt --to en"]),
+    ("tarjama translate article.ar.txt -f html -o article.html --model en=DIR "
+     "--model ru=DIR\n",
+     ["  tarjama translate article.ar.txt -f html -o article.html --model en=DIR \\",
+      "    --model ru=DIR"]),
+    ("tarjama translate archive/*.ar.txt -f json -o out/   # resumable: rerun "
+     "after a crash\n",
+     ["  # resumable: rerun after a crash",
+      "  tarjama translate archive/*.ar.txt -f json -o out/"]),
+    ("cat قال.txt | tarjama translate - --to ru --via en   # Лавров\n",
+     ["  cat قال.txt | tarjama translate - --to ru --via en   # Лавров"]),
+], ids=["fits", "split-before-an-option", "comment-moves-above", "arabic-russian-fits"])
+def test_examples_are_split_to_fit_80_columns(text, expected):
+    from translate.cli.helptext import EXAMPLE_WIDTH, reflow
+
+    docstring = f"Short.\n\n    Examples:\n\n      {text}"  # indented as in a function
+    shown = (reflow(docstring) or "").split("\n\n")[2].splitlines()
+    assert shown == expected
+    assert all(len(line) <= EXAMPLE_WIDTH for line in shown)
+
+
+def test_usage_lines_read_as_click_writes_them():
+    assert "[ARTICLE]..." in at_width(app, ("translate",), 120)[1]
+    assert "[[ARTICLE]]" not in at_width(app, ("translate",), 120)[1]
+    assert "INPUT..." in at_width(app, ("corpus", "build"), 120)[1]

@@ -224,6 +224,7 @@ def test_overfit_converts_to_ctranslate2_with_same_outputs(
 # --- building ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # trains three models
 def test_training_is_deterministic_and_seeded(tmp_path):
     calls: list[tuple[int, int]] = []
     a = train_overfit(

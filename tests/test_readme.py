@@ -57,6 +57,33 @@ def examples() -> list[tuple[int, str]]:
     return found
 
 
+def help_examples() -> list[tuple[str, str]]:
+    """("help GROUP", example) for every example in every command's --help, as the help shows
+    it (continuation lines joined, comments dropped): one working folder per command group,
+    so `corpus export` reads what the `corpus add` example stored."""
+    import typer
+
+    from translate.cli import app
+    from translate.cli.helptext import is_example_paragraph
+
+    def walk(cmd: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
+        found = [(path, cmd)]
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            found += walk(sub, (*path, name))
+        return found
+
+    found = []
+    for path, cmd in walk(typer.main.get_command(app)):
+        for paragraph in (getattr(cmd, "help", None) or "").split("\n\n"):
+            if not is_example_paragraph(paragraph):
+                continue
+            for line in re.sub(r"\\\n\s*", " ", paragraph).splitlines():
+                line = re.sub(r"\s{2,}#.*$", "", line).strip()
+                if line and not line.startswith("#") and TARJAMA.search(line):  # not curl
+                    found.append((f"help {path[0]}", " ".join(line.split())))
+    return found
+
+
 # --- why an example does not run here (matched as a substring of the example) ------------
 SKIPS: dict[str, str] = {
     "python3 -m venv": "creates a virtualenv and installs tarjama from the package index "
@@ -69,6 +96,18 @@ SKIPS: dict[str, str] = {
                                 "(tests/test_families_e2e.py runs the suite on fixtures)",
     "--engine ray": "needs a Ray cluster (--ray-address auto) and shared storage",
     "corpus import /shared/shards/": "imports the shards of the Ray cluster example",
+    "--encoder ./LaBSE": "needs a LaBSE sentence-transformers model directory (hub)",
+    "shape --family nllb": "writes NLLB-600M's 2.5 GB of random weights (minutes); "
+                           "test_fixture_models.py builds the nllb shape at tiny size",
+    "bench speed -m en=/tmp/shape-ar-en -m ru=": "needs the two opus-mt-base shape models "
+                                                "(the `models fixture shape` help runs one)",
+    "bench compare eval/results/fixtures 2026": "compares a run of the project's history "
+                                                "(eval/results), not one made here",
+    "speed --shape tiny -e naive": "runs two engines in both directions, each in a process of its "
+                                   "own: past the 10-minute limit on a loaded 2-core machine "
+                                   "(tests/test_bench_speed.py runs bench speed on tiny shapes)",
+    "bench compare latest~1 latest": "needs two earlier runs in the history; the README's bench "
+                                     "block runs it after two runs",
     "tarjama serve --": "a server runs until it is stopped; tests/test_serve.py and "
                         "test_serve_faults.py start it on a free port and talk HTTP to it",
 }
@@ -84,6 +123,8 @@ XFAILS: dict[str, str] = {}
 SUBSTITUTIONS: list[tuple[str, str, str]] = [
     ("", ".venv/bin/tarjama", "tarjama"),
     ("", "/tmp/", "{work}/tmp/"),
+    # a --help example converts the fixture that the help's `overfit` example builds later
+    ("convert /tmp/fx-ar-en", "convert {work}/tmp/fx-ar-en ", "convert {fx_en} "),
     ("corpus ", "en=DIR", "en={seed_en}"), ("corpus ", "ru=DIR", "ru={seed_ru}"),
     ("", "en=DIR", "en={fx_en}"), ("", "ru=DIR", "ru={fx_ru}"),
     ("", "en=/models/ar-en", "en={fx_en}"),
@@ -91,6 +132,16 @@ SUBSTITUTIONS: list[tuple[str, str, str]] = [
     ("", "./my-marian-ct2", "my-marian-ct2"), ("", "./my-marian", "{fx_en}"),
     ("", "-o DIR", "-o made-model-{n}"),
     ("bench ", "--testset ntrex128", "--testset ntrex128 --limit 50"),
+    # --help examples: a model path that stands for a model, a conversion of the fixture
+    ("segment ", "en=models/opus-mt-ar-en", "en={fx_en}"),
+    # the default models are the overfit fixtures, which know the pairs and not the seed
+    # article: the corpus examples that translate it use the seed models
+    ("corpus ", "--ref ru=lavrov.ru.txt", "--ref ru=lavrov.ru.txt -m en={seed_en} -m ru={seed_ru}"),
+    ("corpus ", "-r ru=a.ru.txt", "-r ru=a.ru.txt -m ru={seed_ru}"),
+    ("corpus ", "build news/ -o shards/", "build news/ -o shards/ -m en={seed_en} "
+                                          "-m ru={seed_ru}"),
+    ("corpus ", "build news/ --db news.sqlite", "build news/ --db news.sqlite -m en={seed_en} "
+                                                "-m ru={seed_ru}"),
 ]
 
 
@@ -113,6 +164,7 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
     ru = [r for _, r in pairs["ru"]]
     lines = {"src.ar": ar, "ar.txt": ar, "ref.en": en, "en.txt": en, "ref.ru": ru, "ru.txt": ru,
              "hyp.en": [e.replace("the ", "") for e in en], "base.en": en,
+             "hyp.ru": [r.replace(",", "") for r in ru],
              "new.en": [e.replace(".", "") for e in en],
              # the de-fr example's files: any two languages align the same way; gold.jsonl
              # (one bead a line, in order) fits both pairs of files
@@ -149,6 +201,7 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
             encoding="utf-8")
     (work / "more.jsonl").write_text(json.dumps(
         {"id": "more", "ar": "archive/a0.ar.txt", "en": "ref.en"}) + "\n", encoding="utf-8")
+    _help_inputs(work, data, ar, en, ru, fixtures)
     store = work / "store"
     for hub_id, key in (("Helsinki-NLP/opus-mt-ar-en", "en"), ("Helsinki-NLP/opus-mt-ar-ru", "ru"),
                         ("Helsinki-NLP/opus-mt-en-ru", "pivot"),
@@ -161,6 +214,34 @@ def prepare(work: Path, fixtures: dict[str, Path]) -> None:
     shim = bin_dir / "tarjama"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m translate "$@"\n', encoding="utf-8")
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+
+
+def _help_inputs(work: Path, data: Path, ar: list[str], en: list[str], ru: list[str],
+                 fixtures: dict[str, Path]) -> None:
+    """What the --help examples read beyond the README's: a test set, systems to score,
+    the seed article under short names (as HTML too), a manifest, the fixtures suite."""
+    lines = {"test.ar": ar, "test.en": en, "out.en.txt": en, "ref.en.txt": en, "out.ru.txt": ru,
+             "ref.ru.txt": ru, "base.en.txt": en, "ct2.en.txt": en[::-1],
+             "b1.en.txt": [e.lower() for e in en], "article.ref.en.txt": en}
+    for name, rows in lines.items():
+        (work / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for name, rows in (("en.tsv", zip(ar, en, strict=True)), ("ru.tsv", zip(ar, ru, strict=True))):
+        (work / name).write_text("".join(f"{a}\t{b}\n" for a, b in list(rows)[:3]), "utf-8")
+    shutil.copy(work / "tests" / "data" / "pairs.ar-en.tsv", work / "pairs.ar-en.tsv")
+    seed = work / "seeds" / "lavrov-sahel-2025-04-03"
+    for lang in ("ar", "en", "ru"):
+        text = (seed.parent / f"{seed.name}.{lang}.txt").read_text(encoding="utf-8")
+        (work / f"lavrov.{lang}.txt").write_text(text, encoding="utf-8")
+        (work / f"a.{lang}.txt").write_text(text, encoding="utf-8")
+        (work / f"a.{lang}.html").write_text(
+            "<html><body>" + "".join(f"<p>{p}</p>" for p in text.split("\n\n")) +
+            "</body></html>", encoding="utf-8")
+    (work / "manifest.jsonl").write_text(json.dumps(
+        {"id": "a1", "ar": "archive/a1.ar.txt", "en": "ref.en"}) + "\n", encoding="utf-8")
+    (work / "eval" / "suites").mkdir(parents=True)
+    shutil.copy(ROOT / "eval" / "suites" / "fixtures.toml", work / "eval" / "suites")
+    for lang in ("en", "ru"):
+        shutil.copytree(fixtures[lang], work / "models" / "fixtures" / f"overfit-ar-{lang}")
 
 
 # --- what a few examples must have produced, beyond exit 0 and some output ----------------
@@ -180,10 +261,10 @@ CHECKS: dict[str, Callable[[Path, subprocess.CompletedProcess[str]], bool]] = {
         lambda w, r: " seeds/lavrov-sahel-2025-04-03.ar.txt" in r.stdout and str(w) not in r.stdout,
 }
 
-EXAMPLES = examples()
+EXAMPLES: list[tuple[int | str, str]] = [*examples(), *help_examples()]
 
 
-def _param(block: int, example: str) -> object:
+def _param(block: int | str, example: str) -> object:
     marks = []
     for key, reason in SKIPS.items():
         if key in example:
@@ -197,7 +278,11 @@ def _param(block: int, example: str) -> object:
     for key, reason in XFAILS.items():
         if key in example:
             marks.append(pytest.mark.xfail(reason=reason, strict=False))
-    return pytest.param(block, example, marks=marks, id=example[:90])
+    if "bench -m" in example and "--testset" not in example and \
+            not (SHARED_DATA / "ntrex128").is_dir():
+        marks.append(pytest.mark.skip(reason=NEEDS_NTREX + " (bench's default test set)"))
+    label = f"{block}: " if isinstance(block, str) else ""
+    return pytest.param(block, example, marks=marks, id=(label + example)[:90])
 
 
 @pytest.fixture(scope="module")
@@ -220,16 +305,23 @@ def folders(template) -> dict[int, Path]:
 
 
 def test_the_readme_has_examples_of_every_command():
-    commands = {m.group(1) for _, e in EXAMPLES for m in [re.search(r"tarjama (\w+)", e)] if m}
+    commands = {m.group(1) for b, e in EXAMPLES if isinstance(b, int)
+                for m in [re.search(r"tarjama (\w+)", e)] if m}
     assert {"translate", "segment", "models", "cache", "score", "align", "corpus",
             "bench"} <= commands
     assert len(EXAMPLES) >= 50
 
 
+def test_every_command_with_help_examples_is_run():
+    groups = {b for b, _ in EXAMPLES if isinstance(b, str)}
+    assert {"help translate", "help corpus", "help models", "help score", "help align",
+            "help bench", "help segment", "help cache"} <= groups
+
+
 @pytest.mark.parametrize(("block", "example"), [_param(b, e) for b, e in EXAMPLES])
 def test_readme_example_runs(block, example, template, folders):
     if block not in folders:
-        folders[block] = template.parent / f"block-{block}"
+        folders[block] = template.parent / f"block-{block}".replace(" ", "-")
         shutil.copytree(template, folders[block], symlinks=True)
     work = folders[block]
     store = work / "store"
@@ -242,7 +334,7 @@ def test_readme_example_runs(block, example, template, folders):
     command = example
     for scope, placeholder, value in SUBSTITUTIONS:
         if scope in example:
-            command = command.replace(placeholder, value.format(**values))
+            command = command.replace(placeholder.format(**values), value.format(**values))
     env = {**os.environ, "PATH": f"{work / 'bin'}{os.pathsep}{os.environ['PATH']}",
            "PYTHONPATH": str(ROOT), "TARJAMA_MODELS": str(store),
            "TARJAMA_CACHE": str(template.parent / "cache.sqlite"), "HF_HUB_OFFLINE": "1",
@@ -252,5 +344,5 @@ def test_readme_example_runs(block, example, template, folders):
     assert done.returncode == 0, f"$ {command}\n{done.stdout[-1500:]}\n{done.stderr[-3000:]}"
     assert (done.stdout + done.stderr).strip(), f"$ {command}: no output at all"
     for key, check in CHECKS.items():
-        if key in example:
+        if key in example and isinstance(block, int):  # README's files, not the help's
             assert check(work, done), f"$ {command}\n{done.stdout[-1500:]}"

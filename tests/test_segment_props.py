@@ -43,6 +43,7 @@ def atomic(piece: str) -> bool:
     return all(unicodedata.combining(c) for c in piece[1:])
 
 
+@pytest.mark.slow  # 3,000 examples: about a minute on a loaded 2-core machine
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(texts, articles), st.integers(min_value=1, max_value=60))
 def test_segment_never_crashes_and_covers_everything(text: str, max_tokens: int) -> None:

@@ -35,7 +35,9 @@ def test_tmx_drops_what_xml_cannot_carry_for_beads_too(text, clean):
 def test_line_formats_stay_line_parallel(text, cell):
     beads = [Bead((0,), (0,), 0.9, "t"), Bead((1,), (), 0.0, "t")]
     src, tgt = [text, "وحده"], ["other"]
-    assert to_tsv(beads, src, tgt).splitlines()[0].split("\t") == [cell, "other", "0.9000"]
+    # the header, then the 1-1 bead; the 1-0 bead has no English: left out, as in Moses
+    assert to_tsv(beads, src, tgt).splitlines()[1:] == ["\t".join(["0", cell, "other", "1-1",
+                                                                    "0.9000"])]
     files = to_moses(beads, src, tgt, "ar", "en")  # the 1-0 bead has no English: left out
     assert files == {"ar": cell + "\n", "en": "other\n"}
 
@@ -57,3 +59,55 @@ def test_write_files_one_file_or_one_per_language(tmp_path):
     paths = write_files(table, "moses", tmp_path / "c")
     assert [p.name for p in paths] == ["c.ar", "c.ru"]
     assert (tmp_path / "c.ru").read_text(encoding="utf-8") == "привет\n"
+
+
+# --- one rule for units without every side, and the count said is the count written ---------
+ROWS = [Row({"ar": "قال الوزير", "ru": "Министр сказал"}, id="0", cells=["0", "a", "b"],
+            record={"k": 0}),
+        Row({"ar": "وحده"}, id="1", cells=["1", "c", ""], record={"k": 1}),  # a 1-0 bead
+        Row({"ru": "Только"}, id="2", cells=["2", "", "d"], record={"k": 2})]  # a 0-1 bead
+
+
+def _count(fmt: str, docs: dict[str, str]) -> int:
+    if fmt == "tmx":
+        return len(ET.fromstring(docs[""].encode("utf-8")).findall("body/tu"))
+    if fmt == "tsv":
+        return len(docs[""].splitlines()) - 1  # the header
+    return len(next(iter(docs.values())).splitlines())
+
+
+@pytest.mark.parametrize(("fmt", "units"), [("tmx", 1), ("tsv", 1), ("moses", 1), ("jsonl", 3)],
+                         ids=["tmx", "tsv", "moses", "jsonl-keeps-every-bead"])
+def test_written_units_follow_one_rule_and_are_counted(tmp_path, fmt, units):
+    from translate.writers import write_table
+
+    table = Table(["ar", "ru"], ROWS, header=["id", "ar", "ru"])
+    written = write_table(table, fmt, tmp_path / "out" if fmt == "moses" else None)
+    docs = ({p.suffix.lstrip("."): p.read_text("utf-8") for p in written.paths}
+            if written.paths else {"": written.stdout or ""})
+    assert written.units == units == _count(fmt, docs)
+
+
+def test_table_metadata_goes_into_the_tmx_header():
+    tmx = get_writer("tmx").write(Table(["ar", "ru"], ROWS[:1], metadata={"aligner": "x|y:1"}))
+    header = ET.fromstring(tmx[""].encode("utf-8")).find("header")
+    assert header is not None
+    assert [(p.get("type"), p.text) for p in header.findall("prop")] == [("x-aligner", "x|y:1")]
+
+
+def test_align_summary_counts_what_the_format_wrote(tmp_path):
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    src, tgt = tmp_path / "src.ar", tmp_path / "tgt.ru"
+    src.write_text("قال الوزير.\nوحده هنا.\nالتقى لافروف بالوزراء.\n", encoding="utf-8")
+    tgt.write_text("Министр сказал.\nЛавров встретился с министрами.\n", encoding="utf-8")
+    for fmt in ("tmx", "tsv", "jsonl"):
+        out = tmp_path / f"beads.{fmt}"
+        result = CliRunner().invoke(app, ["align", str(src), str(tgt), "--method", "length",
+                                          "-f", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        docs = {"": out.read_text("utf-8")}
+        said = int(result.stderr.split("; ")[1].split()[0])  # "N beads (...); K written; ..."
+        assert said == _count(fmt, docs), result.stderr

@@ -25,6 +25,30 @@ BOOTSTRAP_SAMPLES = 1000  # sacrebleu's default for --confidence and --paired-bs
 AR_TRIALS = 10000  # sacrebleu's default for --paired-ar
 
 
+@dataclass(frozen=True)
+class MetricSettings:
+    """sacrebleu's metric settings, as its CLI names them (``-tok``, ``-lc``, ``-l``,
+    ``--chrf-*``, ``--ter-*``); every one of them shows in the signature."""
+
+    tokenize: str | None = None  # None: sacrebleu's default for trg_lang (zh, ja-mecab, ...)
+    lowercase: bool = False  # BLEU (sacrebleu's -lc)
+    trg_lang: str = ""  # the target of -l SRC-TGT: picks BLEU's default tokenizer
+    chrf_char_order: int = 6
+    chrf_word_order: int | None = None  # None: 0 for chrf, 2 for chrf++
+    chrf_beta: int = 2
+    chrf_whitespace: bool = False
+    chrf_eps_smoothing: bool = False
+    chrf_lowercase: bool = False
+    ter_case_sensitive: bool = False
+    ter_asian_support: bool = False
+    ter_no_punct: bool = False
+    ter_normalized: bool = False
+
+    @classmethod
+    def of(cls, tokenize: str | MetricSettings | None) -> MetricSettings:
+        return tokenize if isinstance(tokenize, MetricSettings) else cls(tokenize=tokenize)
+
+
 @dataclass
 class MetricScore:
     name: str  # sacrebleu's name: "BLEU", "chrF2", "chrF2++", "TER"
@@ -102,18 +126,30 @@ def check_streams(
             )
 
 
-def make_metric(name: str, tokenize: str = "13a", references: Any = None, **kw: Any) -> Any:
-    """A sacrebleu metric object for one of ``METRICS`` (``tokenize`` applies to BLEU)."""
+def make_metric(name: str, tokenize: str | MetricSettings | None = "13a",
+                references: Any = None, **kw: Any) -> Any:
+    """A sacrebleu metric object for one of ``METRICS``, built as sacrebleu's CLI builds it
+    from the same settings (a tokenizer name alone: BLEU's tokenizer)."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
+    s = MetricSettings.of(tokenize)
+    tokenize = s.tokenize
     try:
         if name == "bleu":
-            return _float_scores(BLEU(tokenize=tokenize, references=references, **kw))
+            return _float_scores(BLEU(tokenize=s.tokenize, lowercase=s.lowercase,
+                                      trg_lang=s.trg_lang, references=references, **kw))
         if name in ("chrf", "chrf++"):
-            return _float_scores(CHRF(word_order=2 if name == "chrf++" else 0,
-                                      references=references))
+            order = s.chrf_word_order if s.chrf_word_order is not None else \
+                (2 if name == "chrf++" else 0)
+            return _float_scores(CHRF(char_order=s.chrf_char_order, word_order=order,
+                                      beta=s.chrf_beta, lowercase=s.chrf_lowercase,
+                                      whitespace=s.chrf_whitespace,
+                                      eps_smoothing=s.chrf_eps_smoothing, references=references))
         if name == "ter":
-            return _float_scores(TER(references=references))
+            return _float_scores(TER(normalized=s.ter_normalized, no_punct=s.ter_no_punct,
+                                     asian_support=s.ter_asian_support,
+                                     case_sensitive=s.ter_case_sensitive,
+                                     references=references))
     except (RuntimeError, ImportError, OSError) as e:
         # sacrebleu raises these for tokenizers that need an extra (ja-mecab) or a download
         first = next((ln.strip() for ln in str(e).splitlines() if ln.strip()), type(e).__name__)
@@ -144,12 +180,13 @@ def tokenizers() -> list[str]:
     return list(BLEU.TOKENIZERS)
 
 
-def _check_metric_names(metrics: Sequence[str], tokenize: str) -> None:
+def _check_metric_names(metrics: Sequence[str], tokenize: str | MetricSettings | None) -> None:
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise UsageError(f"unknown metric(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(METRICS)}")
-    if tokenize not in tokenizers():
+    tokenize = MetricSettings.of(tokenize).tokenize
+    if tokenize is not None and tokenize not in tokenizers():
         raise UsageError(f"unknown tokenizer {tokenize!r}; choose from {', '.join(tokenizers())}")
 
 
@@ -157,7 +194,7 @@ def score_corpus(
     hyps: list[str],
     refs: list[list[str]],
     metrics: Sequence[str] = ("bleu", "chrf"),
-    tokenize: str = "13a",
+    tokenize: str | MetricSettings = "13a",
     confidence: bool = False,
     *,
     hyp_name: str = "hypotheses",
@@ -182,7 +219,7 @@ def score_corpus(
 def score_sentences(
     hyps: list[str],
     refs: list[list[str]],
-    tokenize: str = "13a",
+    tokenize: str | MetricSettings = "13a",
     *,
     hyp_name: str = "hypotheses",
     ref_names: Sequence[str] | None = None,
@@ -192,7 +229,7 @@ def score_sentences(
     _check_metric_names(["bleu"], tokenize)
     check_streams(hyps, refs, hyp_name, ref_names)
     bleu = make_metric("bleu", tokenize, effective_order=True)
-    chrf = make_metric("chrf")
+    chrf = make_metric("chrf", tokenize)
     rows = []
     for i, hyp in enumerate(hyps):
         line_refs = [r[i] for r in refs]
@@ -208,7 +245,7 @@ def compare_systems(
     systems: Sequence[tuple[str, list[str]]],
     refs: list[list[str]],
     metrics: Sequence[str] = ("bleu", "chrf"),
-    tokenize: str = "13a",
+    tokenize: str | MetricSettings = "13a",
     *,
     ref_names: Sequence[str] | None = None,
     bootstrap_samples: int = BOOTSTRAP_SAMPLES,

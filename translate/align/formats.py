@@ -1,8 +1,9 @@
 """Beads with their texts as a table for the output formats (translate.writers).
 
-Library functions return strings (and, for moses, a mapping of language to content); the CLI
-writes them atomically. Every writer takes the beads already filtered by --min-score. TMX and
-Moses leave null beads out (a translation unit needs both languages); JSONL and TSV keep them.
+Library functions return strings (and, for moses, a mapping of language to content);
+``translate.writers.write_table`` writes them. Every writer takes the beads already filtered by
+--min-score. TMX, TSV and Moses leave null beads (1-0, 0-1) out: a unit, a row, a line pair
+needs both languages; JSONL, the beads themselves, keeps every one (translate.writers).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ def _join(lines: Sequence[str], idx: Sequence[int]) -> str:
 
 def bead_table(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
                src_lang: str = "src", tgt_lang: str = "tgt") -> Table:
-    """One row per bead: the joined lines of each side, the score and method."""
+    """One row per bead: the joined lines of each side, the score and method. The TSV columns
+    are named as ``corpus export`` names them: id, one text column per language, then
+    SRC-TGT.bead and SRC-TGT.align (the bead's score)."""
     rows = []
     for k, b in enumerate(beads):
         texts = {lang: _join(lines, idx) for lang, lines, idx in
@@ -27,9 +30,12 @@ def bead_table(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
         rows.append(Row(
             texts=texts, id=str(k),
             props=[("x-score", f"{b.score:.4f}"), ("x-method", b.method), ("x-bead", b.kind)],
-            cells=[texts.get(src_lang, ""), texts.get(tgt_lang, ""), f"{b.score:.4f}"],
+            cells=[str(k), texts.get(src_lang, ""), texts.get(tgt_lang, ""), b.kind,
+                   f"{b.score:.4f}"],
             record=b.to_dict()))
-    return Table([src_lang, tgt_lang], rows)
+    pair = f"{src_lang}-{tgt_lang}"
+    return Table([src_lang, tgt_lang], rows,
+                 header=["id", src_lang, tgt_lang, f"{pair}.bead", f"{pair}.align"])
 
 
 def render_beads(fmt: str, beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],

@@ -32,7 +32,7 @@ from translate.values import ProgressFactory
 
 DEFAULT_TESTSETS = ("ntrex128",)
 SCHEMA = "tarjama.bench.quality/2"
-OUTSIDE = Path("tarjama-bench")  # where results go when not run inside a tarjama checkout
+OUTSIDE = Path("tarjama-bench")  # where results go unless -o, --history or --record say
 
 
 @dataclass
@@ -47,6 +47,7 @@ class BenchRequest:
     history: Path | None = None
     force: bool = False
     command: list[str] = field(default_factory=list)
+    record: bool = False  # defaults into this checkout's eval/ (see default_locations)
 
 
 @dataclass
@@ -59,16 +60,21 @@ class BenchResult:
     notes: list[str]  # where things went when the user did not say
 
 
-def default_locations() -> tuple[Path, Path, str | None]:
-    """(results folder, history file, note): eval/ of this checkout when run inside it;
-    elsewhere ./tarjama-bench/, and a note saying so (a user's project is not our eval/)."""
-    root = repo_root()
-    inside = (root / "eval").is_dir() and (root / "pyproject.toml").is_file() and \
-        Path.cwd().resolve().is_relative_to(root)
-    if inside:
+def default_locations(record: bool = False) -> tuple[Path, Path, str | None]:
+    """(results folder, history file, note) when -o / --history are not given.
+
+    ``record`` (``--record``): this checkout's eval/results/ and the tracked eval/history.jsonl,
+    the project's recorded runs. Otherwise ./tarjama-bench/, also inside a checkout: a plain
+    run must not change tracked files; the note says where things went."""
+    if record:
+        root = repo_root()
+        if not ((root / "eval").is_dir() and (root / "pyproject.toml").is_file()
+                and Path.cwd().resolve().is_relative_to(root)):
+            raise UsageError("--record writes into a tarjama checkout's eval/: run it inside one")
         return root / "eval" / "results", root / "eval" / "history.jsonl", None
     return (OUTSIDE / "results", OUTSIDE / "history.jsonl",
-            f"not inside a tarjama checkout: results and history go to ./{OUTSIDE}/")
+            f"results and history go to ./{OUTSIDE}/ (-o DIR and --history FILE choose; "
+            "--record: this checkout's eval/)")
 
 
 def run_bench(request: BenchRequest, progress: ProgressFactory | None = None) -> BenchResult:
@@ -76,7 +82,7 @@ def run_bench(request: BenchRequest, progress: ProgressFactory | None = None) ->
     from translate.bench.history import append_history, history_entry
     from translate.bench.quality_report import REPORT_FILES, write_outputs
 
-    results, history, note = default_locations()
+    results, history, note = default_locations(request.record)
     history = request.history or history
     notes = [note] if note and (request.output is None or request.history is None) else []
     # Where the results go is checked before any model is loaded, not after the work.
@@ -121,11 +127,13 @@ def load_bench_engines(systems: Sequence[System], suite: Suite
     (loaded once, its translations shared)."""
     from translate.engines import load_engine
     from translate.engines.ct2 import Ct2Options
-    from translate.values import DecodeOptions
+    from translate.values import SAMPLING_KEYS, DecodeOptions
 
     o = suite.options
     options = DecodeOptions(beam=o.beam, batch_size=o.batch_size, device=o.device,
-                            threads=o.threads, max_input_length=o.max_input_length)
+                            threads=o.threads, max_input_length=o.max_input_length,
+                            max_decoding_length=o.max_decoding_length,
+                            **{k: getattr(o, k) for k in SAMPLING_KEYS})
     backend_options = {"ctranslate2": Ct2Options(compute_type=o.compute_type)}
     loaded: dict[tuple[str, str], Any] = {}
     out = []

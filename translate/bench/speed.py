@@ -176,7 +176,8 @@ def run(spec: SpeedSpec, progress: ProgressFactory | None = None,
 
 def run_and_write(spec: SpeedSpec, output: Path | None, *, name: str = "speed",
                   force: bool = False, command: list[str] | None = None,
-                  progress: ProgressFactory | None = None) -> tuple[str, list[Path], list[str]]:
+                  progress: ProgressFactory | None = None,
+                  record: bool = False) -> tuple[str, list[Path], list[str]]:
     """Check the outputs, measure every engine, write NAME.json/.md/.png; return the markdown
     table, the files written and notes (where they went, what was built)."""
     from translate.bench import report
@@ -189,7 +190,7 @@ def run_and_write(spec: SpeedSpec, output: Path | None, *, name: str = "speed",
     from translate.bench.measure import ntrex_dir
 
     ntrex_dir(spec.data_dir or None)  # a --data-dir without NTREX-128: refused before the work
-    results, _, where = default_locations()
+    results, _, where = default_locations(record)
     notes = [where] if where and output is None else []
     out_dir = output if output is not None else results / "speed"
     for suffix in (".json", ".md", ".png"):  # before the work, not after it

@@ -54,6 +54,13 @@ class SuiteOptions:
     threads: int = 0
     compute_type: str = "auto"
     max_input_length: int = 400
+    # decoding, as translate takes it (translate.values.DecodeOptions)
+    max_decoding_length: int = 512
+    length_penalty: float = 1.0
+    sampling_topk: int = 1
+    sampling_topp: float = 1.0
+    sampling_temperature: float = 1.0
+    seed: int = 0
     metrics: list[str] = field(default_factory=lambda: ["bleu", "chrf", "chrf++"])
     tokenize: str = "13a"
     confidence: bool = True

@@ -12,7 +12,13 @@ from typing import Annotated
 import typer
 
 from translate.align.registry import METHODS
-from translate.cli.common import Progress, command, parse_assignments
+from translate.cli.common import (
+    Progress,
+    command,
+    old_spelling,
+    one_spelling,
+    parse_assignments,
+)
 from translate.cli.options import Choice, ForceOption, QuietOption, format_option, output_option
 from translate.writers import FORMATS
 
@@ -45,8 +51,15 @@ def align(
         "--model", "-m", metavar="TGT_LANG=ID_OR_PATH",
         help="Translate SRC with this model when bleu/auto need MT and --src-mt is not given.")
     ] = None,
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language code.")] = "ar",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language code.")] = "en",
+    from_lang: Annotated[str | None, typer.Option(
+        "--from", help="Source language [default: read off SRC's script: Arabic ar, Cyrillic "
+                       "ru, Latin en].")] = None,
+    to_lang: Annotated[str | None, typer.Option(
+        "--to", help="Target language, checked against TGT's script (TMX xml:lang, Moses "
+                     "suffixes) [default: the --model's language, else read off TGT's "
+                     "script].")] = None,
+    src_lang: Annotated[str | None, old_spelling("--src-lang")] = None,
+    tgt_lang: Annotated[str | None, old_spelling("--tgt-lang")] = None,
     embed_cache: Annotated[str | None, typer.Option(
         "--embed-cache", help="SQLite file caching sentence embeddings across runs.")] = None,
     encoder: Annotated[str, typer.Option(
@@ -70,7 +83,7 @@ def align(
 
         tarjama align article.ar.txt article.en.txt --src-mt article.mt.en.txt -o beads.jsonl
 
-        tarjama align ar.txt ru.txt --tgt-lang ru --method embed --format tmx -o ar-ru.tmx
+        tarjama align ar.txt ru.txt --to ru --method embed --format tmx -o ar-ru.tmx
 
         tarjama align ar.txt en.txt --model en=Helsinki-NLP/opus-mt-ar-en --gold gold.jsonl
 
@@ -79,8 +92,10 @@ def align(
     from translate.align.files import AlignRequest, align_files
 
     request = AlignRequest(src, tgt, src_mt, tgt_mt, method, fmt, out, force,
-                           min_score, gold, parse_assignments(model, "--model"), src_lang,
-                           tgt_lang, embed_cache, encoder, encoder_prefix)
+                           min_score, gold, parse_assignments(model, "--model"),
+                           one_spelling(from_lang, src_lang, "--from/--src-lang"),
+                           one_spelling(to_lang, tgt_lang, "--to/--tgt-lang"),
+                           embed_cache, encoder, encoder_prefix)
     progress = Progress(quiet)
     with progress.running():
         result = align_files(request, progress.callback)

@@ -18,17 +18,25 @@ from translate.cli.common import Progress, command
 from translate.cli.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
+    DEFAULT_MAX_DECODING_LENGTH,
     DEFAULT_THREADS,
     BatchSizeOption,
     BeamOption,
     Choice,
     ForceOption,
+    LengthPenaltyOption,
+    MaxDecodingLengthOption,
     ModelOption,
     OutputOption,
     QuietOption,
     ResultFormatOption,
+    SamplingTemperatureOption,
+    SamplingTopkOption,
+    SamplingToppOption,
+    SeedOption,
     ThreadsOption,
     choices,
+    decode_options,
     emit,
     render,
     value,
@@ -37,8 +45,12 @@ from translate.engines import BACKENDS
 
 Engine = choices("Engine", SPEED_ENGINES)
 HistoryOption = Annotated[Path | None, typer.Option(
-    metavar="FILE", help="Run history (default: eval/history.jsonl inside this checkout, else "
-                         "./tarjama-bench/history.jsonl).")]
+    metavar="FILE", help="Run history [default: ./tarjama-bench/history.jsonl; with --record "
+                         "this checkout's eval/history.jsonl].")]
+RecordOption = Annotated[bool, typer.Option(
+    "--record", help="Write the defaults into this checkout's eval/ (results/, history.jsonl): "
+                     "a run the project keeps. Without it nothing tracked is written.")]
+BenchFormat = choices("BenchFormat", ("text", "json", "tsv"))
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
@@ -66,15 +78,26 @@ def bench_command(
     ] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="DIR", help="Folder for the report [default: a new folder per "
-                                              "run under eval/results/, or ./tarjama-bench/].")
+                                              "run under ./tarjama-bench/results/, or "
+                                              "eval/results/ with --record].")
     ] = None,
     history: HistoryOption = None,
+    record: RecordOption = False,
+    fmt: Annotated[BenchFormat, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", help="What stdout shows: text (tables fitted to the terminal, numbers "
+        "never cut), json (the report), tsv (the quality table).")] = BenchFormat("text"),
     backend: Annotated[str | None, typer.Option(
         parser=Choice(lambda: ("auto", *BACKENDS)),
         help="Backend [default: the suite's, else auto].")] = None,
     beam: BeamOption = DEFAULT_BEAM,
     threads: ThreadsOption = DEFAULT_THREADS,
     batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
+    max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
+    length_penalty: LengthPenaltyOption = 1.0,
+    sampling_topk: SamplingTopkOption = 1,
+    sampling_topp: SamplingToppOption = 1.0,
+    sampling_temperature: SamplingTemperatureOption = 1.0,
+    seed: SeedOption = 0,
     limit: Annotated[int | None, typer.Option(
         min=0, help="Score only the first N segments of each test set.")] = None,
     data_dir: Annotated[Path | None, typer.Option(
@@ -89,7 +112,8 @@ def bench_command(
     scored with sacrebleu (BLEU 13a, chrF, chrF++, signatures, bootstrap CI) and tested
     against the baseline system (paired bootstrap and approximate randomisation); --speed adds
     each model's speed and memory. Writes quality.json, quality.md, charts, hyps/ and refs/
-    into -o DIR and appends the run to the history. `tarjama bench speed` measures the
+    into -o DIR and appends the run to the history (by default under ./tarjama-bench/;
+    --record: this checkout's eval/, the runs the project keeps). `tarjama bench speed` measures the
     engines; `tarjama bench compare` tests two runs against each other.
 
     Examples:
@@ -107,7 +131,11 @@ def bench_command(
 
     if ctx.invoked_subcommand is not None:
         return
-    explicit = {"beam": beam, "threads": threads, "batch_size": batch_size}
+    explicit = {"beam": beam, "threads": threads, "batch_size": batch_size,
+                **decode_options(max_decoding_length=max_decoding_length,
+                                 length_penalty=length_penalty, sampling_topk=sampling_topk,
+                                 sampling_topp=sampling_topp,
+                                 sampling_temperature=sampling_temperature, seed=seed)}
     options: dict[str, Any] = {k: v for k, v in explicit.items() if _given(ctx, k)}
     options.update({k: v for k, v in {
         "backend": backend, "limit": limit, "speed": speed,
@@ -117,11 +145,11 @@ def bench_command(
     pairs = [(k, v) for item in model or [] for k, v in parse_assignments([item], "--model")
              .items()]
     request = BenchRequest(suite, pairs, testset or [], options, output, history, force,
-                           ["tarjama", *sys.argv[1:]])
+                           ["tarjama", *sys.argv[1:]], record=record)
     progress = Progress(quiet)
     with progress.running():
         result = run_bench(request, progress.callback)
-    _print_report(result.report)
+    typer.echo(report_text(result.report, value(fmt)), nl=False)
     for line in [*result.notes, *(f"wrote {p}" for p in result.written)]:
         if not quiet:
             typer.echo(line, err=True)
@@ -129,27 +157,26 @@ def bench_command(
         typer.echo(f"run {result.report['run_id']} appended to {result.history}", err=True)
 
 
-def _print_report(report: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def report_text(report: dict[str, Any], fmt: str) -> str:
+    """The run as stdout shows it: the tables and signatures, the JSON report, or a TSV."""
+    import json
 
     from translate.bench.quality_report import speed_rows, table_rows
+    from translate.tables import plain_table, terminal_width, tsv
 
-    console = Console(width=None if sys.stdout.isatty() else 240)
+    if fmt == "json":
+        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "tsv":
+        return tsv(*table_rows(report))
+    out = []
     for title, (header, cells) in ((f"tarjama bench — {report['suite']['name']} "
                                     f"({report['run_id']})", table_rows(report)),
                                    ("speed and memory, per model", speed_rows(report))):
-        if not cells:
-            continue
-        table = Table(title=title)
-        for h in header:
-            table.add_column(h, justify="right" if h[:1].isupper() or h in ("segs", "s")
-                             else "left")
-        for row in cells:
-            table.add_row(*row)
-        console.print(table)
-    for name, sig in report["quality"]["signatures"].items():
-        console.print(f"{name}: {sig}", highlight=False, soft_wrap=True, markup=False)
+        if cells:
+            right = [h[:1].isupper() or h in ("segs", "s") for h in header]
+            out.append(f"{title}\n\n{plain_table(header, cells, right, terminal_width())}\n")
+    out += [f"{name}: {sig}\n" for name, sig in report["quality"]["signatures"].items()]
+    return "".join(out)
 
 
 @command
@@ -176,10 +203,11 @@ def speed_command(
              "generated sentences.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="DIR", help="Folder for NAME.json, NAME.md, NAME.png "
-                                              "[default: eval/results/speed inside this "
-                                              "checkout, else ./tarjama-bench/results/speed].")
+                                              "[default: ./tarjama-bench/results/speed; with "
+                                              "--record eval/results/speed].")
     ] = None,
     name: Annotated[str, typer.Option(help="File name stem of the outputs.")] = "speed",
+    record: RecordOption = False,
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -208,7 +236,7 @@ def speed_command(
     with progress.running():
         table, written, notes = run_and_write(spec, output, name=name, force=force,
                                               command=["tarjama", *sys.argv[1:]],
-                                              progress=progress.callback)
+                                              progress=progress.callback, record=record)
     typer.echo(table)
     for line in [] if quiet else [*notes, *(f"wrote {p}" for p in written)]:
         typer.echo(line, err=True)
@@ -222,6 +250,7 @@ def compare_command(
     fmt: ResultFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Compare two bench runs row by row: B − A for every score, with paired p-values.
 
@@ -237,4 +266,4 @@ def compare_command(
     """
     from translate.bench.history import compare
 
-    emit(render(compare(run_a, run_b, history), fmt), output, force=force)
+    emit(render(compare(run_a, run_b, history), fmt), output, force=force, quiet=quiet)

@@ -10,6 +10,7 @@ from translate.cli.common import command
 from translate.cli.options import (
     ForceOption,
     OutputOption,
+    QuietOption,
     ResultFormatOption,
     emit,
     render,
@@ -21,6 +22,7 @@ def stats_command(
     fmt: ResultFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Show where the cache is, how many translations it holds and its size on disk.
 
@@ -34,13 +36,14 @@ def stats_command(
     """
     from translate.cache import TranslationCache
 
-    emit(render(TranslationCache.read_stats(), fmt), output, force=force)
+    emit(render(TranslationCache.read_stats(), fmt), output, force=force, quiet=quiet)
 
 
 @command
 def clear_command(
     force: Annotated[bool, typer.Option(
         help="A cache too damaged to open is deleted and created again, empty.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Delete every cached translation (the next run translates everything again).
 
@@ -58,6 +61,8 @@ def clear_command(
         cache = TranslationCache()
         n = cache.clear()
     cache.close()
+    if quiet:
+        return
     if n < 0:
         typer.echo(f"deleted the damaged cache {cache.path} and created it again, empty")
     else:

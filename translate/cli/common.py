@@ -229,6 +229,20 @@ InputFormatOption = Annotated[InputFormat, typer.Option(
     "--input-format", help="How to read the input; auto: from its name and content.")]
 FromOption = Annotated[str, typer.Option(
     "--from", help="Source language; anything but ar skips the is-it-Arabic check.")]
+
+
+# Languages are --from/--to on every command (translate's, as argos-translate spells them);
+# align's --src-lang/--tgt-lang and the fixture's --source-lang/--target-lang still work for a
+# release, hidden from help.
+def old_spelling(name: str) -> Any:
+    return typer.Option(name, hidden=True, help="Old spelling, kept for a release.")
+
+
+def one_spelling(new: str | None, old: str | None, names: str) -> str | None:
+    """The value of an option given in its new or its old spelling (not both, differently)."""
+    if old is not None and new is not None and old != new:
+        raise UsageError(f"{names}: one language, given twice ({new}, {old})")
+    return new if new is not None else old
 VerboseOption = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Say more on stderr: how the input was read (format, encoding) "
     "and, after a translation, every QA flag.")]

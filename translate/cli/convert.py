@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from translate.cli.common import command
-from translate.cli.options import Choice
+from translate.cli.options import Choice, QuietOption
 
 
 def _quantizations() -> tuple[str, ...]:
@@ -32,6 +32,7 @@ def convert_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Replace a conversion tarjama made (never the model itself, a folder "
         "holding it, or a folder of yours).")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Convert a MarianMT model to CTranslate2, keeping its SentencePiece models beside it.
 
@@ -48,4 +49,5 @@ def convert_command(
     from translate.models.convert import convert
 
     path = convert(model, quantization=quantization, out=out, force=force, vmap=vmap)
-    typer.echo(f"{model} → {path}")
+    if not quiet:
+        typer.echo(f"{model} → {path}")

@@ -108,6 +108,7 @@ def list_command(
     fmt: ResultFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """List the articles in the corpus: source, stored versions, units, languages.
 
@@ -121,7 +122,7 @@ def list_command(
     """
     from translate.corpus.stats import list_articles
 
-    emit(render(list_articles(db), fmt), output, force=force, inputs=[db])
+    emit(render(list_articles(db), fmt), output, force=force, quiet=quiet, inputs=[db])
 
 
 @command
@@ -156,12 +157,11 @@ def export_command(
 
       tarjama corpus export --pair ar-ru --format moses --min-score 0.9 -o train
 
-      (the last one writes train.ar and train.ru)
+      tarjama corpus export --format html --article lavrov.ar.txt -o page.html
 
-      tarjama corpus export --format html --article lavrov-sahel-2025-04-03.ar.txt -o page.html
-
-      (the reading page: Ar | En | Ru, and side by side the references aligned with the
-      Arabic, with the machine translation's BLEU/chrF and QA badges)
+    The Moses example writes train.ar and train.ru. The reading page shows Ar | En | Ru, and
+    side by side the references aligned with the Arabic, with the machine translation's
+    BLEU/chrF and QA badges.
     """
     from translate.corpus.export import ExportRequest, export_corpus
 
@@ -182,6 +182,7 @@ def stats_command(
     all_versions: AllVersionsOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Print counts (articles, versions, units per pair), score distributions and bead types.
 
@@ -197,20 +198,20 @@ def stats_command(
     from translate.corpus.stats import stats_for
 
     emit(render(stats_for(db, all_versions=all_versions), fmt), output, force=force,
-         inputs=[db])
+         quiet=quiet, inputs=[db])
 
 
 @command
 def build_command(
     inputs: Annotated[list[str], typer.Argument(
-        help="Articles: NAME.ar.txt / NAME.ar.html files (references NAME.en.* and NAME.ru.* "
-        "beside them), directories (searched recursively), globs, or .jsonl manifests "
-        '({"id", "ar", "en", "ru", "url"} a line).')],
+        metavar="INPUT", help="Articles: NAME.ar.txt / NAME.ar.html files (references "
+        "NAME.en.* and NAME.ru.* beside them), directories (searched recursively), globs, or "
+        '.jsonl manifests ({"id", "ar", "en", "ru", "url"} a line).')],
     db: Annotated[Path | None, typer.Option(
         "--db", help="Store into this corpus database (SQLite; default corpus.sqlite).")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write Parquet shards into this directory instead (merge them later "
-        "with `tarjama corpus import`).")] = None,
+        "--output", "-o", "--out", help="Write Parquet shards into this directory instead "
+        "(merge them later with `tarjama corpus import`).")] = None,
     engine: Annotated[BuildEngine, typer.Option(  # type: ignore[valid-type]
         help="local: this process, article after article; ray: a Ray Data pipeline.")
     ] = BuildEngine("local"),
@@ -274,7 +275,7 @@ def build_command(
         result = build_corpus(request, _build_progress(progress, quiet))
     for line in result.problems():
         typer.echo(f"tarjama: {line}", err=True)
-    typer.echo(result.to_text())
+    typer.echo(result.to_text())  # the result, even with -q (what was added, skipped, failed)
     error = result.failure()
     if error is not None:
         raise error
@@ -304,6 +305,7 @@ def import_command(
     shards: Annotated[Path, typer.Argument(
         metavar="SHARDS", help="Directory of Parquet shards (corpus build --out).")],
     db: DbOption = Path("corpus.sqlite"),
+    quiet: QuietOption = False,
 ) -> None:
     """Merge Parquet shards into a corpus database; importing twice changes nothing.
 
@@ -312,6 +314,8 @@ def import_command(
 
     Examples:
 
+      tarjama corpus build news/ -o shards/
+
       tarjama corpus import shards/ --db corpus.sqlite
     """
     from translate.corpus.shards import import_shards
@@ -319,7 +323,8 @@ def import_command(
     result = import_shards(shards, db)
     for why in result.problems:
         typer.echo(f"tarjama: not imported: {why}", err=True)
-    typer.echo(result.to_text())
+    if not quiet:
+        typer.echo(result.to_text())
     error = result.failure()
     if error is not None:
         raise error

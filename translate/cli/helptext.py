@@ -9,12 +9,18 @@ typer renders help with rich, which costs two things this module takes back:
   choice lists its values as ``[text|markdown|json|html]``, read from the registry behind it
   when help is shown (``options.Choice``), so a backend registered later is listed too.
 
+- a docstring's hard line breaks survived into rich's panels, so a paragraph broke
+  mid-sentence at any width but the one it was typed for: ``reflow`` joins each paragraph's
+  lines (rich wraps it to the terminal) and keeps an example paragraph (indented lines) line
+  by line, so each example stays one line that can be pasted.
+
 ``plain_help`` walks the command tree that typer builds for each invocation; the root group
 (``common.OneLineErrors``) calls it, so no command has to remember to.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import types
 from enum import Enum
@@ -68,6 +74,62 @@ def type_label(param: Any, ctx: Any = None) -> str | None:
     return _LABELS.get(annotation, "PATH" if param.type_descriptor.is_path else "VALUE")
 
 
+def is_example_paragraph(paragraph: str) -> bool:
+    """Indented lines (after ``inspect.cleandoc``): commands to paste, one a line."""
+    lines = paragraph.splitlines()
+    return bool(lines) and all(line.startswith(" ") for line in lines)
+
+
+#: An example line, indentation included, fits this: 80 columns less rich's padding.
+EXAMPLE_WIDTH = 78
+
+
+def reflow(text: str | None) -> str | None:
+    """``text`` with each prose paragraph on one line (rich wraps it to the terminal) and each
+    example paragraph kept line by line: two spaces in, and an example too long for 80
+    columns split before an option with a trailing backslash (the shell joins it back)."""
+    if not text:
+        return text
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        if is_example_paragraph(paragraph):
+            paragraphs.append("\n".join(_example_lines(paragraph)))
+        else:
+            paragraphs.append(" ".join(line.strip() for line in paragraph.splitlines()))
+    return "\n\n".join(paragraphs)
+
+
+def _example_lines(paragraph: str) -> list[str]:
+    commands: list[str] = []  # one shell command each, continuations joined
+    for line in paragraph.splitlines():
+        if commands and commands[-1].endswith("\\"):
+            commands[-1] = commands[-1][:-1].rstrip() + " " + line.strip()
+        else:
+            commands.append(line.strip())
+    lines = []
+    for cmd in commands:
+        code, sep, comment = cmd.partition("  # ")
+        if sep and len(cmd) + 2 > EXAMPLE_WIDTH:
+            lines.append("  # " + comment.strip())  # the comment goes above the command
+            cmd = code.rstrip()
+        indent = "  "
+        while len(indent + cmd) > EXAMPLE_WIDTH:
+            cut = _split_at(cmd, EXAMPLE_WIDTH - len(indent) - 2)
+            if cut is None:
+                break
+            lines.append(indent + cmd[:cut].rstrip() + " \\")
+            cmd, indent = cmd[cut:].lstrip(), "    "
+        lines.append(indent + cmd)
+    return lines
+
+
+def _split_at(command: str, width: int) -> int | None:
+    """The last place at most ``width`` in where an option (or ``&&``, ``|``) starts."""
+    starts = [m.start() + 1 for m in re.finditer(r" (?:-|&&|\|)", command)
+              if 0 < m.start() + 1 <= width]
+    return starts[-1] if starts else None
+
+
 def _usage_name(param: Any) -> str:
     """An argument in the usage line as click writes it: ARTICLE..., [REF]..."""
     name = param.display_name_raw.removesuffix("...")
@@ -77,9 +139,9 @@ def _usage_name(param: Any) -> str:
 
 def plain_help(command: Any) -> None:
     """Escape every help text and relabel every parameter of ``command`` and its subcommands."""
-    command.help = escape_markup(command.help)
+    command.help = escape_markup(reflow(command.help))
     command.short_help = escape_markup(getattr(command, "short_help", None))
-    command.epilog = escape_markup(getattr(command, "epilog", None))
+    command.epilog = escape_markup(reflow(getattr(command, "epilog", None)))
     for param in command.params:
         _relabel(param)
     help_option = command.get_help_option  # made on first use: relabel it then

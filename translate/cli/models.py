@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from translate.cli.common import Progress, command
+from translate.cli.common import Progress, command, old_spelling, one_spelling
 from translate.cli.options import (
     ForceOption,
     OutputOption,
     QuietOption,
-    ResultFormatOption,
+    TableFormatOption,
     choices,
     emit,
     render,
@@ -21,7 +22,7 @@ from translate.cli.options import (
 )
 from translate.errors import UsageError
 from translate.models.layouts import LAYOUTS
-from translate.tables import plain_table
+from translate.tables import plain_table, terminal_width, tsv
 
 # -o is the model directory these commands write; --out is its older spelling.
 ModelDirOption = Annotated[Path, typer.Option(
@@ -40,7 +41,19 @@ class ModelListing:
     def to_dict(self) -> list[dict[str, Any]]:
         return self.models
 
+    HEADER = ("model", "family", "params", "weights", "published scores ([n]: source)", "local")
+
     def to_text(self) -> str:
+        header, rows, sources = self._rows()
+        return plain_table(header, rows, width=terminal_width()) + \
+            "".join(f"[{n}] {s}\n" for s, n in sources.items())
+
+    def to_tsv(self) -> str:
+        header, rows, _sources = self._rows()
+        header[-2] = "published scores"
+        return tsv(header, [[*r[:-2], re.sub(r" \[\d+\]", "", r[-2]), r[-1]] for r in rows])
+
+    def _rows(self) -> tuple[list[str], list[list[str]], dict[str, int]]:
         sources: dict[str, int] = {}
         rows = []
         for m in self.models:
@@ -51,21 +64,21 @@ class ModelListing:
                               f"chrF {sc['chrf']:.1f} [{n}]")
             rows.append([m["model_id"], m["family"], m["params"] or "not published", m["disk"],
                          "; ".join(scores) or "not published", m["local"]])
-        header = ["model", "family", "params", "weights", "published scores ([n]: source)",
-                  "local"]
-        return plain_table(header, rows) + "".join(f"[{n}] {s}\n" for s, n in sources.items())
+        return list(self.HEADER), rows, sources
 
 
 @command
 def list_command(
-    fmt: ResultFormatOption = "text",
+    fmt: TableFormatOption = "text",
     output: OutputOption = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Show the models tarjama knows by name: family, size, published scores (each with its
     source), and whether each is present locally.
 
-    Ids are never cut short, whatever the terminal's width and when piped.
+    Ids and numbers are never cut short: a terminal too narrow for the table gets one block
+    per model. -f tsv and -f json are for scripts.
 
     Examples:
 
@@ -73,11 +86,13 @@ def list_command(
 
       tarjama models list --format json
 
+      tarjama models list -f tsv | cut -f1,3
+
       TARJAMA_MODELS=/data/models tarjama models list
     """
     from translate.models.catalog import listing
 
-    emit(render(ModelListing(listing()), fmt), output, force=force)
+    emit(render(ModelListing(listing()), fmt), output, force=force, quiet=quiet)
 
 
 @command
@@ -87,6 +102,7 @@ def pull_command(
     force: Annotated[bool, typer.Option(help="Replace a copy already in the store.")] = False,
     convert: Annotated[bool, typer.Option(
         "--convert", help="Also convert it to CTranslate2 (int8) in the store.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Download a model from the Hugging Face hub into the tarjama model store.
 
@@ -101,11 +117,14 @@ def pull_command(
     from translate.models.store import pull
 
     path = pull(model_id, force=force)
-    typer.echo(f"{model_id} → {path}")
+    if not quiet:
+        typer.echo(f"{model_id} → {path}")
     if convert:
         from translate.models.convert import convert as convert_model
 
-        typer.echo(f"{model_id} → {convert_model(model_id, force=True)}")
+        converted = convert_model(model_id, force=True)
+        if not quiet:
+            typer.echo(f"{model_id} → {converted}")
 
 
 Family = choices("Family", LAYOUTS)
@@ -116,7 +135,7 @@ def fixture_overfit(
     pairs: Annotated[list[str], typer.Option(
         "--pairs", metavar="[SRC-TGT=]TSV",
         help="source<TAB>target pairs to learn; SRC-TGT= names their direction (a bare TSV "
-             "is --source-lang → --target-lang). Repeatable: a multilingual family learns "
+             "is --from → --to). Repeatable: a multilingual family learns "
              "every direction given.")],
     out: ModelDirOption,
     family: Annotated[Family, typer.Option(  # type: ignore[valid-type]
@@ -124,11 +143,13 @@ def fixture_overfit(
     steps: Annotated[int | None, typer.Option(help="Most training steps (default: until every "
                                                     "pair is reproduced).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
-    source_lang: Annotated[str, typer.Option(help="Language of a bare TSV's first column.")]
-    = "ar",
-    target_lang: Annotated[str | None, typer.Option(
-        help="Language of a bare TSV's second column (default: guessed from its script).")
-    ] = None,
+    from_lang: Annotated[str | None, typer.Option(
+        "--from", help="Language of a bare TSV's first column [default: SRC of a SRC-TGT in "
+                       "its name (pairs.en-ru.tsv), else read off the column's script].")] = None,
+    to_lang: Annotated[str | None, typer.Option(
+        "--to", help="Language of a bare TSV's second column [default: as --from].")] = None,
+    source_lang: Annotated[str | None, old_spelling("--source-lang")] = None,
+    target_lang: Annotated[str | None, old_spelling("--target-lang")] = None,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -144,23 +165,35 @@ def fixture_overfit(
 
       tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
 
-      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR
+      tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR -o out/
     """
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
-    by_direction = _pair_files(pairs, source_lang, target_lang, read_pairs_tsv)
+    source = one_spelling(from_lang, source_lang, "--from/--source-lang")
+    target = one_spelling(to_lang, target_lang, "--to/--target-lang")
+    by_direction = _pair_files(pairs, source, target, read_pairs_tsv)
     progress = Progress(quiet)
     with progress.running():
         report = train_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
-            progress=progress.callback("training"), source_lang=source_lang,
-            target_lang=target_lang, inputs=[spec.rpartition("=")[2] for spec in pairs])
+            progress=progress.callback("training"),
+            inputs=[spec.rpartition("=")[2] for spec in pairs],
+            **_named_in_file(pairs[0], source, target) if by_direction is None else {})
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 
 
-def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
+def _named_in_file(path: str, source: str | None, target: str | None) -> dict[str, str | None]:
+    """A bare TSV's languages: given, else the SRC-TGT its name holds (both or neither), else
+    None (train_overfit reads them off the scripts, and refuses a script that disagrees)."""
+    from translate.langs import pair_in_name
+
+    named = pair_in_name(Path(path).name) or (None, None)
+    return {"source_lang": source or named[0], "target_lang": target or named[1]}
+
+
+def _pair_files(specs: list[str], source_lang: str | None, target_lang: str | None,
                 read: Any) -> dict[tuple[str, str], Any] | None:
     """``SRC-TGT=FILE`` options → pairs by direction; None for one bare FILE (guessed target)."""
     if len(specs) == 1 and "=" not in specs[0]:
@@ -170,10 +203,12 @@ def _pair_files(specs: list[str], source_lang: str, target_lang: str | None,
         key, sep, path = spec.partition("=")
         src, dash, tgt = key.partition("-")
         if not sep:
-            if target_lang is None:
+            named = _named_in_file(spec, source_lang, target_lang)
+            if None in named.values():
                 raise UsageError(f"--pairs {spec}: with several files, name each direction "
-                                 "(--pairs ar-en=FILE) or give --target-lang")
-            src, dash, tgt, path = source_lang, "-", target_lang, spec
+                                 "(--pairs ar-en=FILE) or give --from and --to")
+            src, dash, tgt, path = named["source_lang"] or "", "-", named["target_lang"] or "", \
+                spec
         if not dash or not src or not tgt or not path:
             raise UsageError(f"--pairs {spec!r}: expected SRC-TGT=FILE, e.g. ar-en=pairs.tsv")
         if (src, tgt) in out:

@@ -81,8 +81,13 @@ RESULT_FORMATS: dict[str, Callable[[Result], str]] = {
 }
 
 
+#: ``-f`` of a command that prints a table: also tsv (a header line, then one row a line).
+TABLE_FORMATS: dict[str, Callable[[Any], str]] = {
+    **RESULT_FORMATS, "tsv": lambda r: r.to_tsv()}
+
+
 def render(result: Result, fmt: str) -> str:
-    return RESULT_FORMATS[fmt](result)
+    return TABLE_FORMATS[fmt](result)
 
 
 def output_option(help: str) -> Any:
@@ -140,6 +145,9 @@ def check_emit(output: str | None, *, force: bool = False,
 
 OutputOption = Annotated[str | None, output_option("Write the result to this file.")]
 ResultFormatOption = Annotated[str, format_option(RESULT_FORMATS)]
+TableFormatOption = Annotated[str, format_option(
+    TABLE_FORMATS, help="Output format: text for people (fitted to the terminal, numbers never "
+    "cut), json or tsv for scripts.")]
 QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress bar, no 'wrote …' lines and no summaries (errors still "
     "go to stderr).")]
@@ -159,6 +167,34 @@ ThreadsOption = Annotated[int, typer.Option(
 InterThreadsOption = Annotated[int, typer.Option(
     min=1, max=CPUS, help="ctranslate2: batches decoded in parallel (each uses --threads; at "
     "most the machine's CPUs).")]
+
+MaxDecodingLengthOption = Annotated[int, typer.Option(
+    min=1, help="Output tokens per segment at most (a segment cut there is flagged).")]
+LengthPenaltyOption = Annotated[float, typer.Option(
+    min=0.0, help="Beam search: a hypothesis's score is divided by length ** this (1: the "
+                  "mean log-probability; 0: none).")]
+SamplingTopkOption = Annotated[int, typer.Option(
+    min=0, help="Sample each token from the k likeliest (1: no sampling, beam search; 0: from "
+                "all). Sampling decodes one hypothesis, without a beam.")]
+SamplingToppOption = Annotated[float, typer.Option(
+    min=0.0, max=1.0, help="Sample within the likeliest tokens whose probabilities add up to "
+                           "this (1: all; below 1 turns sampling on).")]
+SamplingTemperatureOption = Annotated[float, typer.Option(
+    min=0.0, help="Sampling temperature (below 1: sharper, above: flatter).")]
+SeedOption = Annotated[int, typer.Option(
+    min=0, help="Random seed for sampling: the same seed, the same translations.")]
+DEFAULT_MAX_DECODING_LENGTH = 512
+
+
+def decode_options(*, max_decoding_length: int = DEFAULT_MAX_DECODING_LENGTH,
+                   length_penalty: float = 1.0, sampling_topk: int = 1,
+                   sampling_topp: float = 1.0, sampling_temperature: float = 1.0,
+                   seed: int = 0) -> dict[str, Any]:
+    """The decoding options above as ``DecodeOptions`` (and a suite's [options]) name them."""
+    return {"max_decoding_length": max_decoding_length, "length_penalty": length_penalty,
+            "sampling_topk": sampling_topk, "sampling_topp": sampling_topp,
+            "sampling_temperature": sampling_temperature, "seed": seed}
+
 
 Device = choices("Device", ("auto", "cpu", "cuda"))
 DeviceOption = Annotated[Device, typer.Option(  # type: ignore[valid-type]

@@ -12,6 +12,7 @@ from translate.cli.common import (
     InputFormatOption,
     VerboseOption,
     command,
+    parse_assignments,
 )
 from translate.cli.options import (
     RESULT_FORMATS,
@@ -38,9 +39,10 @@ def segment_command(
     max_tokens: Annotated[int, typer.Option(
         min=1, help="Cut sentences longer than this many subword tokens into chunks.")] = 400,
     model: Annotated[str | None, typer.Option(
-        "--model", "-m", metavar="ID_OR_PATH",
-        help="Count tokens with this model's source.spm (a model directory, or a hub id "
-        "already on disk) instead of the conservative estimate.")] = None,
+        "--model", "-m", metavar="LANG=ID_OR_PATH",
+        help="Count tokens with the source tokenizer of the model translate would use for "
+        "LANG (a model directory, or a hub id already on disk) instead of the conservative "
+        "estimate.")] = None,
     encoding: EncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     from_lang: FromOption = "ar",
@@ -56,14 +58,17 @@ def segment_command(
 
       tarjama segment article.ar.txt --format text --max-tokens 200
 
-      cat article.ar.txt | tarjama segment - --model models/opus-mt-ar-en
+      cat article.ar.txt | tarjama segment - --model en=models/opus-mt-ar-en
 
       tarjama segment saved-page.html --encoding windows-1256 --verbose -o segments.json
     """
     from translate.segment import segment_file
 
+    # LANG=ID as everywhere; a bare ID (the old spelling) still works
+    model_id = next(iter(parse_assignments([model], "--model").values())) \
+        if model and "=" in model else model
     result = segment_file(article, encoding=encoding, fmt=input_format.value, lang=from_lang,
-                          model=model, max_tokens=max_tokens)
+                          model=model_id, max_tokens=max_tokens)
     if verbose:
         typer.echo(f"tarjama: read {result.read_summary}", err=True)
     emit(render(result, fmt), output, force=force, quiet=quiet, inputs=[article])

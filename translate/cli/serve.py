@@ -13,6 +13,7 @@ from translate.cli.options import (
     BeamOption,
     Choice,
     ModelOption,
+    QuietOption,
     ThreadsOption,
 )
 from translate.engines import BACKENDS
@@ -53,6 +54,7 @@ def serve_command(
     threads: ThreadsOption = DEFAULT_THREADS,
     cache: Annotated[bool, typer.Option(
         help="Answer repeats from the translation cache (TARJAMA_CACHE).")] = True,
+    quiet: QuietOption = False,
 ) -> None:
     """Serve translation over HTTP: LibreTranslate's API, tarjama's /v1 API, the corpus.
 
@@ -77,5 +79,5 @@ def serve_command(
         models=models, targets=resolve_targets(to, models), backend=backend, host=host,
         port=port, api_keys=read_api_keys(api_key), db=db, window_ms=window_ms,
         max_batch=max_batch, batching=batching, max_queue=max_queue, char_limit=char_limit,
-        max_body=max_body, grace=grace, use_cache=cache,
+        max_body=max_body, grace=grace, use_cache=cache, quiet=quiet,
         decoding=DecodeOptions(beam=beam, threads=threads)))

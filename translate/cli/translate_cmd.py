@@ -19,6 +19,7 @@ from translate.cli.common import (
 from translate.cli.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
+    DEFAULT_MAX_DECODING_LENGTH,
     DEFAULT_THREADS,
     BatchSizeOption,
     BeamOption,
@@ -27,9 +28,16 @@ from translate.cli.options import (
     DeviceOption,
     ForceOption,
     InterThreadsOption,
+    LengthPenaltyOption,
+    MaxDecodingLengthOption,
     ModelOption,
     QuietOption,
+    SamplingTemperatureOption,
+    SamplingTopkOption,
+    SamplingToppOption,
+    SeedOption,
     ThreadsOption,
+    decode_options,
     format_option,
     inputs_or_stdin,
     output_option,
@@ -46,9 +54,12 @@ if TYPE_CHECKING:
 @command
 def translate_command(
     articles: Annotated[list[str] | None, typer.Argument(
-        metavar="[ARTICLE]...", show_default=False, help="Arabic articles (text, HTML or "
+        metavar="ARTICLE", show_default=False, help="Arabic articles (text, HTML or "
         "Markdown), or - for stdin (the default when text is piped in); with --lines, files "
         "of one segment a line.")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", "-t", metavar="TEXT", help="Translate this text (one article; with --lines, "
+        "one segment a line) instead of files.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", show_default=False, help="Target languages, comma-separated. Default: en,ru, "
         "or only the languages --model names (--model en=DIR alone means --to en).")] = None,
@@ -74,6 +85,12 @@ def translate_command(
     max_tokens: Annotated[int, typer.Option(
         min=8, help="Longest input in subword tokens; longer sentences are cut, never truncated.")
     ] = 400,
+    max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
+    length_penalty: LengthPenaltyOption = 1.0,
+    sampling_topk: SamplingTopkOption = 1,
+    sampling_topp: SamplingToppOption = 1.0,
+    sampling_temperature: SamplingTemperatureOption = 1.0,
+    seed: SeedOption = 0,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
     inter_threads: InterThreadsOption = 1,
@@ -113,6 +130,8 @@ def translate_command(
 
       cat article.ar.txt | tarjama translate - --to ru --via en
 
+      tarjama translate --text "قال الوزير إن المحادثات ستستمر." --to en
+
       cat test.ar | tarjama translate --lines --to en | tarjama score - test.en
 
       tarjama translate --lines test.ar -o hyps/   # hyps/test.en, hyps/test.ru
@@ -128,13 +147,30 @@ def translate_command(
     from translate.run import ReadOptions, TranslateSettings, translate_files
     from translate.values import DecodeOptions
 
+    if text is not None:
+        import io
+        import sys
+
+        from translate.errors import UsageError
+
+        if articles:
+            raise UsageError("give --text or ARTICLE files, not both")
+        # read as standard input is: the same reader, the same name ("stdin") in reports
+        sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode("utf-8", "surrogateescape")),
+                                     encoding="utf-8")
+        articles = ["-"]
     settings = TranslateSettings(
         inputs_or_stdin(articles, "an ARTICLE"), output=output, to=to,
         models=parse_assignments(model, "--model"), fmt=fmt,
         via=via, backend=backend, use_cache=cache, checks=checks, strict=strict, force=force,
         retry_flagged=retry_flagged,
         decoding=DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
-                               device=value(device), threads=threads, batch_tokens=batch_tokens),
+                               device=value(device), threads=threads, batch_tokens=batch_tokens,
+                               **decode_options(
+                                   max_decoding_length=max_decoding_length,
+                                   length_penalty=length_penalty, sampling_topk=sampling_topk,
+                                   sampling_topp=sampling_topp,
+                                   sampling_temperature=sampling_temperature, seed=seed)),
         backend_options={"ctranslate2": Ct2Options(inter_threads=inter_threads,
                                                    compute_type=compute_type)},
         read=ReadOptions(encoding=encoding, fmt=input_format.value, source_lang=from_lang,

@@ -28,7 +28,18 @@ from pathlib import Path
 from translate.corpus.model import SOURCE_LANG, Unit
 from translate.corpus.store import CorpusStore
 from translate.errors import UsageError
-from translate.writers import FORMATS, XML_LANG, Row, Table, get_writer, output_paths, write_files
+from translate.writers import (
+    FORMATS,
+    XML_LANG,
+    Row,
+    Table,
+    check_destination,
+    get_writer,
+    output_paths,
+    write_docs,
+    write_files,
+    write_table,
+)
 
 PAIRS = ("ar-en", "ar-ru", "ar-en-ru")
 PAGE = "html"  # one article's reading page (translate.corpus.page)
@@ -176,33 +187,23 @@ class ExportResult:
 
 def export_corpus(request: ExportRequest) -> ExportResult:
     """Check the outputs (before the database is read: it is an input), select, write."""
-    from translate.fsio import atomic_write_many, check_outputs
-
     r = request
-    to_stdout = r.output is None or r.output == "-"
     if r.fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {r.fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     langs = pair_langs(r.pair)
-    if to_stdout and r.fmt == "moses":
-        raise UsageError("--format moses writes one file per language: give a prefix with -o")
-    out = Path(r.output) if r.output is not None and not to_stdout else None
-    if out is not None:
-        check_outputs(moses_paths(out, r.pair) if r.fmt == "moses" else [out], r.force, [r.db])
+    out = check_destination(r.fmt, r.output, langs, force=r.force, inputs=[r.db])
     with CorpusStore.open(r.db, create=False) as store:
         if r.fmt == PAGE:
             from translate.corpus.page import article_page
 
             source, page = article_page(store, r.article)
             result = ExportResult(r.pair, r.fmt, 0, 0, article=source)
-            docs = {"": page}
+            written = write_docs({"": page}, out, force=r.force, inputs=[r.db])
         else:
             every = [u for u in store.units(all_versions=r.all_versions) if u.has(langs)]
             kept = [u for u in every if _keep(u, _pairs(langs), r.min_score)]
-            result = ExportResult(r.pair, r.fmt, len(kept), len(every))
-            docs = get_writer(r.fmt).write(corpus_table(kept, r.pair))
-    if out is None:
-        result.stdout = docs[""]
-    else:
-        files = list(zip(output_paths(out, list(docs)), docs.values(), strict=True))
-        result.paths = [str(p) for p in atomic_write_many(files, r.force, [r.db])]
+            written = write_table(corpus_table(kept, r.pair), r.fmt, out, force=r.force,
+                                  inputs=[r.db])
+            result = ExportResult(r.pair, r.fmt, written.units, len(every))
+    result.stdout, result.paths = written.stdout, [str(p) for p in written.paths]
     return result

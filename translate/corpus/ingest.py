@@ -241,17 +241,15 @@ def add_files(request: AddRequest, progress: ProgressFactory | None = None) -> A
     """Read the article and its references (any supported encoding; HTML and Markdown
     extracted, ``translate.readers``), then ``add_article``. Every input is read before a model
     loads: a missing file fails in a second, not after the models are loaded."""
-    from translate.corpus.discover import ArticleTexts, article_key
+    from translate.corpus.discover import ArticleSpec, article_key, read_spec
     from translate.fsio import printable
     from translate.pipeline import make_plan
-    from translate.readers import read_article
     from translate.values import DecodeOptions
 
     if request.article == "-" and request.source is None:
         raise UsageError("reading the article from stdin needs --source NAME (its identity)")
-    texts = ArticleTexts("", read_article(request.article, source_lang=SOURCE_LANG),
-                         {lang: read_article(path, source_lang=lang)
-                          for lang, path in request.refs.items()})
+    texts = read_spec(ArticleSpec("", Path(request.article),
+                                  {lang: Path(path) for lang, path in request.refs.items()}))
     key = printable(request.source) if request.source is not None else \
         article_key(request.article, Path(request.db).parent)
     plan = make_plan(list(texts.refs), request.models, backend=request.backend,

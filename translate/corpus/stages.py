@@ -59,10 +59,6 @@ class ArticleJob:
     read: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
-    def markup(self) -> bool:
-        return any(r.get("format", "text") != "text" for r in self.read.values())
-
-    @property
     def formats(self) -> dict[str, str]:
         return {lang: r.get("format", "text") for lang, r in self.read.items()}
 

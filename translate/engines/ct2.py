@@ -117,10 +117,18 @@ class CTranslate2Engine(Engine):
         limit = self.options.max_new_tokens(max(len(t) for t in tokens))
         opts = self.options
         prefix = self.tokenizer.target_prefix
+        if opts.sampling:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(opts.seed)
         results = self.translator.translate_batch(
             tokens,
             target_prefix=[prefix] * len(tokens) if prefix else None,
-            beam_size=opts.beam,
+            beam_size=1 if opts.sampling else opts.beam,  # CTranslate2 samples with beam 1
+            length_penalty=opts.length_penalty,
+            sampling_topk=opts.sampling_topk,
+            sampling_topp=opts.sampling_topp,
+            sampling_temperature=opts.sampling_temperature,
             patience=self.backend_options.patience,
             # Inputs are chunked to fit before they get here; 0 = never truncate.
             max_input_length=0,

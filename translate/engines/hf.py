@@ -106,6 +106,14 @@ class TransformersEngine(Engine):
             kwargs["no_repeat_ngram_size"] = self.options.no_repeat_ngram_size
         if self.options.repetition_penalty != 1.0:
             kwargs["repetition_penalty"] = self.options.repetition_penalty
+        if self.options.sampling:
+            # as CTranslate2 samples: one hypothesis drawn token by token, no beam
+            kwargs.update(do_sample=True, num_beams=1, top_k=self.options.sampling_topk,
+                          top_p=self.options.sampling_topp,
+                          temperature=self.options.sampling_temperature)
+            torch.manual_seed(self.options.seed)
+        else:  # always: the family's generation_config may hold another (CTranslate2: 1)
+            kwargs["length_penalty"] = self.options.length_penalty
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
         outputs = self.hf_tokenizer.batch_decode(out, skip_special_tokens=True)

@@ -91,14 +91,15 @@ def train_overfit(
     seed: int = 0,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    source_lang: str = "ar",
+    source_lang: str | None = None,
     target_lang: str | None = None,
     inputs: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Train a tiny model of ``family`` until it reproduces every pair; write it to ``out``.
 
-    ``pairs``: one direction's pairs (``source_lang`` → ``target_lang``, guessed from the
-    targets' script if None), or ``{(src, tgt): pairs}`` for a multilingual family.
+    ``pairs``: one direction's pairs (``source_lang`` → ``target_lang``, each read off its
+    side's script if None), or ``{(src, tgt): pairs}`` for a multilingual family. A language
+    that its side's script contradicts is refused (translate.langs).
     Convergence is checked by decoding as the engines do (beam 4, the target language forced),
     then training goes on a little for margin. ``steps`` caps the number of steps;
     RuntimeFailure names the pairs still wrong if the cap is reached. ``inputs``: the files
@@ -151,18 +152,27 @@ def train_overfit(
     }
 
 
-def _examples(pairs: Pairs | Mapping[tuple[str, str], Pairs], source_lang: str,
+def _examples(pairs: Pairs | Mapping[tuple[str, str], Pairs], source_lang: str | None,
               target_lang: str | None) -> list[Example]:
+    from translate.langs import language
+
     if isinstance(pairs, Mapping):
         by_direction = dict(pairs)
     else:
         _check_pairs(pairs)
-        by_direction = {(source_lang, target_lang or guess_lang([t for _, t in pairs])): pairs}
+        by_direction = {(language(source_lang, [s for s, _ in pairs], "the pairs' sources",
+                                  "--from {lang}"),
+                         language(target_lang, [t for _, t in pairs], "the pairs' targets",
+                                  "--to {lang}")): pairs}
     if not by_direction:
         raise InputError("no pairs to train on")
     examples = []
     for (src, tgt), direction_pairs in by_direction.items():
         _check_pairs(direction_pairs)
+        language(src, [s for s, _ in direction_pairs], f"the {src}-{tgt} sources",
+                 f"--pairs {{lang}}-{tgt}=FILE")
+        language(tgt, [t for _, t in direction_pairs], f"the {src}-{tgt} targets",
+                 f"--pairs {src}-{{lang}}=FILE")
         examples += [Example(src, tgt, s, t) for s, t in direction_pairs]
     return examples
 

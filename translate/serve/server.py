@@ -63,14 +63,16 @@ def serve(settings: ServeSettings) -> None:
         raise MissingExtraError(e.name or "fastapi", "serve") from None
     from translate.serve.service import Service
 
-    logging.basicConfig(level=logging.INFO, format="tarjama: %(message)s")
+    level = logging.WARNING if settings.quiet else logging.INFO
+    logging.basicConfig(level=level, format="tarjama: %(message)s")
     service = Service(settings)  # a bad --model or pair fails here, before binding
     sock = bind(settings.host, settings.port)
     app = create_app(settings, service)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on",
                             # None would wait for ever; --grace 0 means not at all
                             timeout_graceful_shutdown=settings.grace,  # type: ignore[arg-type]
-                            log_level="info", access_log=False)
+                            log_level="warning" if settings.quiet else "info",
+                            access_log=False)
     server = uvicorn.Server(config)
     app.on_load_failed = lambda: setattr(server, "should_exit", True)
     previous = signal.signal(signal.SIGTERM, lambda *_: None)

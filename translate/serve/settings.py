@@ -26,4 +26,5 @@ class ServeSettings:
     max_body: int = 1_000_000  # bytes per request body; more get 413
     grace: float = 10.0  # seconds SIGTERM waits for in-flight requests
     use_cache: bool = True
+    quiet: bool = False  # -q: warnings and errors only in the server's log
     checks: bool = True
