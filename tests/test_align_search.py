@@ -218,3 +218,22 @@ def test_chinese_length_counts_characters():
     true = pen(1, 1, 1, np.array([1]))[0]
     merged = pen(2, 1, 2, np.array([1]))[0]
     assert true > 0.8 and merged < true - 0.1
+
+
+def test_use_e5_is_the_mean_of_the_two_cosines():
+    from translate.align.encoders import UseE5Encoder
+
+    class Fixed:
+        name = "fixed"
+
+        def __init__(self, vecs):
+            self.vecs = vecs
+
+        def encode(self, texts):
+            return np.array([self.vecs[t] for t in texts], dtype=np.float32)
+
+    u = Fixed({"a": [1.0, 0.0], "b": [0.6, 0.8]})
+    e = Fixed({"a": [0.0, 1.0, 0.0], "b": [0.0, 0.0, 1.0]})
+    va, vb = UseE5Encoder((u, e)).encode(["a", "b"])
+    assert float(va @ vb) == pytest.approx((0.6 + 0.0) / 2)
+    assert float(va @ va) == pytest.approx(1.0)

