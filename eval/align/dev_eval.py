@@ -342,9 +342,10 @@ def run(sets: list[str], methods: list[str] | None, command: str, joined: bool =
 def pooled(rows: list[dict], method: str, encoder: str | None = None) -> dict | None:
     """Strict F1 of ``method`` over every real set pooled (beads counted together), per seed:
     each set with each of its MTs for bleu, and auto with MT where the set has one (without
-    where it has none); the set's default encoder unless ``encoder`` is named. None when a real
-    set lacks the row."""
+    where it has none); the set's default encoder unless ``encoder`` is named. The sets that
+    have the rows are named (``sets``); None when none has."""
     picked = []
+    sets = []
     for name in REAL:
         mine = [r for r in rows if r["set"] == name and r["method"] == method
                 and (r["default_encoder"] if encoder is None else r["encoder"] in (encoder, "-"))]
@@ -353,11 +354,11 @@ def pooled(rows: list[dict], method: str, encoder: str | None = None) -> dict | 
             mine = with_mt
         elif method == "auto":
             mine = [r for r in mine if r["mt"] == "none"]
-        if not mine:
-            if method == "bleu" and name == "parice":
-                continue  # no MT: bleu cannot run
-            return None
-        picked += mine
+        if mine:
+            picked += mine
+            sets.append(name)
+    if not picked:
+        return None
     seeds = max(len(r["strict_f1_seeds"]) for r in picked)
     f1 = []
     for k in range(seeds):
@@ -366,7 +367,7 @@ def pooled(rows: list[dict], method: str, encoder: str | None = None) -> dict | 
         gold = sum(r["gold"] for r in picked)
         p, rec = hits / max(pred, 1), hits / max(gold, 1)
         f1.append(2 * p * rec / (p + rec) if p + rec else 0.0)
-    return {"method": method, "encoder": encoder or "default", "rows": len(picked),
+    return {"method": method, "encoder": encoder or "default", "rows": len(picked), "sets": sets,
             "strict_f1_seeds": [round(x, 4) for x in f1], "mean": round(sum(f1) / len(f1), 4),
             "spread": round(max(f1) - min(f1), 4)}
 

@@ -40,9 +40,11 @@ def results_markdown(res: dict) -> str:
         out += ["## Pooled over the real sets\n",
                 "Beads of Text+Berg dev (both MTs for bleu and auto), aca, pol, mag and ParIce "
                 "(no MT: auto without MT; bleu cannot run) counted together.\n",
-                "| method | encoder | rows | pooled strict F1 | seeds |", "|---|---|---|---|---|"]
+                "| method | encoder | sets | rows | pooled strict F1 | seeds |",
+                "|---|---|---|---|---|---|"]
         for p in pool:
-            out.append(f"| {p['method']} | {p['encoder']} | {p['rows']} | {_f1(p)} | "
+            out.append(f"| {p['method']} | {p['encoder']} | {', '.join(p.get('sets', []))} | "
+                       f"{p['rows']} | {_f1(p)} | "
                        f"{', '.join(f'{x:.3f}' for x in p['strict_f1_seeds'])} |")
         out.append("")
     quality = res.get("mt_quality", {})
