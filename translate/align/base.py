@@ -26,10 +26,16 @@ class Bead:
     tgt: tuple[int, ...]
     score: float
     method: str
+    #: how it was aligned (``translate.align.params.signature``); empty for a bead not made
+    #: by an aligner (a gold bead)
+    signature: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"src": list(self.src), "tgt": list(self.tgt), "score": round(self.score, 4),
-                "method": self.method}
+        out = {"src": list(self.src), "tgt": list(self.tgt), "score": round(self.score, 4),
+               "method": self.method}
+        if self.signature:
+            out["signature"] = self.signature
+        return out
 
     @property
     def kind(self) -> str:
@@ -38,7 +44,7 @@ class Bead:
 
     def shifted(self, ds: int, dt: int) -> Bead:
         return Bead(tuple(i + ds for i in self.src), tuple(j + dt for j in self.tgt),
-                    self.score, self.method)
+                    self.score, self.method, self.signature)
 
 
 class Aligner:

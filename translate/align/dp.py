@@ -6,8 +6,7 @@ corridor width, never quadratic over all bead types. Inside a row every bead typ
 side is one vectorised numpy step (it reads an earlier row); the 0-1 beads (which read the same
 row) use a prefix-sum + running-minimum identity, so no Python loop runs over cells.
 
-Two passes, as in Vecalign / Bertalign: a cheap first pass (1-1, 1-0, 0-1) in a wide diagonal
-band finds the rough path; the second pass runs every bead type in a narrow corridor around it.
+The second pass of the search (search.py) and Gale-Church (length.py) run on it.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import numpy as np
 #: cost(a, b, i, js) -> costs of the beads covering src [i-a, i) and tgt [j-b, j) for j in js
 CostFn = Callable[[int, int, int, np.ndarray], np.ndarray]
 
-ONE_TO_ONE: tuple[tuple[int, int], ...] = ((1, 1),)
 #: Vecalign's default (alignment_max_size 4: x + y <= 4) without the null beads
 ALL_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 
@@ -33,23 +31,6 @@ def band(n: int, m: int, width: float) -> list[tuple[int, int]]:
         rows.append((max(0, int(np.floor(c - w))), min(m, int(np.ceil(c + w)))))
     rows[0] = (0, rows[0][1])
     rows[-1] = (rows[-1][0], m)
-    return rows
-
-
-def around_path(path: Sequence[tuple[int, int]], n: int, m: int,
-                width: int) -> list[tuple[int, int]]:
-    """Dilate a monotone path of lattice nodes by ``width`` rows and columns."""
-    lo_at = [m] * (n + 1)
-    hi_at = [0] * (n + 1)
-    for i, j in path:
-        lo_at[i] = min(lo_at[i], j)
-        hi_at[i] = max(hi_at[i], j)
-    rows = []
-    for i in range(n + 1):
-        a, b = max(0, i - width), min(n, i + width)
-        lo = min(lo_at[a:b + 1])
-        hi = max(hi_at[a:b + 1])
-        rows.append((max(0, lo - width), min(m, hi + width)))
     return rows
 
 
@@ -107,12 +88,3 @@ def align_dp(n: int, m: int, cost: CostFn, del_src: np.ndarray, del_tgt: np.ndar
         i, j = i - a, j - b
     out.reverse()
     return out
-
-
-def path_nodes(steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    nodes = [(0, 0)]
-    i = j = 0
-    for a, b in steps:
-        i, j = i + a, j + b
-        nodes.append((i, j))
-    return nodes

