@@ -52,6 +52,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "corpus stats": corpus.stats_command,
     "corpus build": corpus.build_command,
     "corpus import": corpus.import_command,
+    "corpus split": corpus.split_command,
     "score": score.score_command,
 }
 

@@ -243,7 +243,7 @@ def _write_card(d: Path, family: str, kind: str, seed: int,
 @contextmanager
 def _staging(out: Path, force: bool) -> Iterator[Path]:
     """A temp directory beside ``out`` that replaces it only when the block succeeds."""
-    _check_out(out, force)
+    check_out_dir(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.tmp"
     tmp.mkdir()  # not mkdtemp: its 0700 mode would leave the model unreadable to others
@@ -251,7 +251,7 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
         yield tmp
         for f in tmp.iterdir():  # save_pretrained writes 0600 files; make them plain files
             f.chmod(fsio.new_file_mode())
-        _check_out(out, force)
+        check_out_dir(out, force)
         if out.exists():
             old = tmp.with_suffix(".old")
             os.rename(out, old)
@@ -264,7 +264,8 @@ def _staging(out: Path, force: bool) -> Iterator[Path]:
         raise
 
 
-def _check_out(out: Path, force: bool) -> None:
+def check_out_dir(out: Path, force: bool) -> None:
+    """An output directory: absent or empty, or replaced only with ``force``; writable."""
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not force:
