@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from translate.cli import align, bench, cache, convert, corpus, models, score, segment
+from translate.cli import align, bench, cache, convert, corpus, models, score, segment, train
 from translate.cli import translate_cmd
 from translate.cli.root import app
 
@@ -54,6 +54,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "corpus import": corpus.import_command,
     "corpus split": corpus.split_command,
     "score": score.score_command,
+    "train": train.train_command,
 }
 
 

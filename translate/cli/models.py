@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli.common import Progress, command
+from translate.cli.common import Progress, command, parse_assignments
 from translate.cli.options import (
     ForceOption,
     OutputOption,
@@ -128,6 +128,10 @@ def fixture_overfit(
     target_lang: Annotated[str | None, typer.Option(
         help="Language of a bare TSV's second column (default: guessed from its script).")
     ] = None,
+    vocab_from: Annotated[list[str] | None, typer.Option(
+        metavar="LANG=FILE", help="Also train the tokenizers on FILE's lines (one sentence a "
+        "line) in LANG, so the model has pieces beyond its pairs and `tarjama train` can "
+        "teach it new sentences. Repeatable.")] = None,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -144,7 +148,11 @@ def fixture_overfit(
       tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
 
       tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR
+
+      tarjama models fixture overfit --pairs pairs.tsv --vocab-from ar=news.ar \
+        --vocab-from en=news.en -o /tmp/fx-wide
     """
+    from translate.fsio import read_lines
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
     by_direction = _pair_files(pairs, source_lang, target_lang, read_pairs_tsv)
@@ -154,7 +162,9 @@ def fixture_overfit(
             by_direction if by_direction is not None else read_pairs_tsv(pairs[0]), out,
             family=value(family), steps=steps, seed=seed, force=force,
             progress=progress.callback("training"), source_lang=source_lang,
-            target_lang=target_lang)
+            target_lang=target_lang, vocab_from={
+                lang: read_lines(path)
+                for lang, path in parse_assignments(vocab_from, "--vocab-from").items()})
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)
 

@@ -95,8 +95,13 @@ def train_overfit(
     progress: Callable[[int, int], None] | None = None,
     source_lang: str = "ar",
     target_lang: str | None = None,
+    vocab_from: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """Train a tiny model of ``family`` until it reproduces every pair; write it to ``out``.
+
+    ``vocab_from`` ({lang: sentences}) trains the tokenizers on that wider text too, so the
+    model has pieces for words beyond its pairs and a fine-tune can teach it new sentences
+    (with its own pairs only, any unseen character would be ``<unk>``).
 
     ``pairs``: one direction's pairs (``source_lang`` → ``target_lang``, guessed from the
     targets' script if None), or ``{(src, tgt): pairs}`` for a multilingual family.
@@ -114,9 +119,11 @@ def train_overfit(
         raise UsageError(f"steps must be at least 1, got {max_steps}")
     started = time.perf_counter()
     with _staging(out, force) as tmp, overfit.quiet():
-        vocab_size = fam.write_tokenizer(tmp, [e.source for e in examples],
-                                         [e.target for e in examples], directions,
-                                         OVERFIT_SHAPE, seed)
+        extra = vocab_from or {}
+        _check_vocab_langs(extra, directions)
+        sources = [e.source for e in examples] + _wider(extra, {s for s, _ in directions})
+        targets = [e.target for e in examples] + _wider(extra, {t for _, t in directions})
+        vocab_size = fam.write_tokenizer(tmp, sources, targets, directions, OVERFIT_SHAPE, seed)
         fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)
         overfit.check_round_trip(tmp, examples)
         with overfit.torch_threads(overfit.THREADS):
@@ -127,7 +134,7 @@ def train_overfit(
             model.save_pretrained(tmp)
             fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)  # ours, not save_pretrained's
             fam.after_save(tmp)
-            _write_card(tmp, fam.family, "overfit", seed, examples)
+            _write_card(tmp, fam.family, "overfit", seed, examples, extra)
             # The proof is on the files: reload them the way every user of the model will.
             failing = overfit.mismatches(overfit.load_model(tmp), tmp, examples)
         if failing:
@@ -149,6 +156,19 @@ def train_overfit(
         "params": params,
         "seed": seed,
     }
+
+
+def _wider(texts: Mapping[str, Sequence[str]], langs: set[str]) -> list[str]:
+    """The ``vocab_from`` sentences of ``langs``, blank ones dropped."""
+    return [t for lang in sorted(langs) for t in texts.get(lang, ()) if t.strip()]
+
+
+def _check_vocab_langs(texts: Mapping[str, Sequence[str]],
+                       directions: Sequence[tuple[str, str]]) -> None:
+    unused = sorted(set(texts) - {lang for d in directions for lang in d})
+    if unused:
+        raise UsageError(f"--vocab-from {', '.join(unused)}: no direction of the model has "
+                         "that language")
 
 
 def _examples(pairs: Pairs | Mapping[tuple[str, str], Pairs], source_lang: str,
@@ -226,7 +246,8 @@ def build_shape(
 
 
 def _write_card(d: Path, family: str, kind: str, seed: int,
-                examples: Sequence[Example] | None) -> None:
+                examples: Sequence[Example] | None,
+                vocab_from: Mapping[str, Sequence[str]] | None = None) -> None:
     """A README.md, as every hub repository has, saying what this model is not."""
     lines = ["---", "tags:", "- translation", "- tarjama-fixture", "---", "",
              f"# tarjama fixture model ({family}, {kind})", "",
@@ -237,6 +258,10 @@ def _write_card(d: Path, family: str, kind: str, seed: int,
         text = "\n".join(f"{e.src_lang}-{e.tgt_lang}\t{e.source}\t{e.target}" for e in examples)
         digest = hashlib.sha256(text.encode()).hexdigest()
         lines += [f"- trained to reproduce {len(examples)} pairs exactly (sha256 {digest[:16]})"]
+    for lang, texts in sorted((vocab_from or {}).items()):
+        digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+        lines += [f"- {lang} tokenizer also trained on {len(texts)} more sentences "
+                  f"(sha256 {digest[:16]})"]
     (d / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
