@@ -56,8 +56,8 @@ def train_command(
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
     bench: Annotated[bool, typer.Option(
-        "--bench", help="Then bench base against the new model on the split's test set.")
-    ] = False,
+        "--bench", help="Then bench base against the new model on the split's test set "
+        "(report in OUT.bench/ beside the model).")] = False,
     bench_testset: Annotated[list[str] | None, typer.Option(
         metavar="SPEC", help="--bench: one more test set (the base's own, to see what was "
         "forgotten): a name or a path as bench --testset takes. Repeatable.")] = None,
@@ -107,11 +107,17 @@ def _bench_request(request, extra: list[str], *, check_only: bool) -> None:  # t
     test = request.train_dir / "test"
     if not test.is_dir():
         raise UsageError(f"--bench: {test} is not there (is --train a corpus split directory?)")
+    where = request.output.parent / f"{request.output.name}.bench"
     if check_only:
+        from translate.models.fixture import check_out_dir
+
+        check_out_dir(where, request.force)  # refused now, not after the training
         return
     bench = BenchRequest(models=[(request.pair, request.base),
                                  (request.pair, str(request.output))],
-                         testsets=[str(test), *extra], command=request.command)
+                         testsets=[str(test), *extra], output=where,
+                         history=where / "history.jsonl", force=request.force,
+                         command=request.command)
     result = run_bench(bench)
     _print_report(result.report)
     for line in result.written:

@@ -401,7 +401,8 @@ class _Run:
                 "dev": self.history, "best": self.best,
                 "tokens_per_s": round(self.tokens / self.train_seconds, 1)
                 if self.train_seconds else 0.0,
-                "device": self.device, "command": " ".join(self.r.command)}
+                "device": self.device, "peak_memory_mb": peak_memory_mb(self.device),
+                "command": " ".join(self.r.command)}
 
 
 def peak_memory_mb(device: str) -> float:
