@@ -23,12 +23,14 @@ from translate.cli.options import (
     Choice,
     ForceOption,
     ModelOption,
+    OutAlias,
     OutputOption,
     QuietOption,
     ResultFormatOption,
     choices,
     emit,
     format_option,
+    output_dir,
     output_option,
     render,
     value,
@@ -327,9 +329,10 @@ def import_command(
 
 @command
 def split_command(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", "--out", metavar="DIR",
-        help="Directory for train/, dev/, test/ and manifest.json.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DIR",
+        help="Directory for train/, dev/, test/ and manifest.json.")] = None,
+    out: OutAlias = None,
     db: DbOption = Path("corpus.sqlite"),
     pair: Annotated[str, typer.Option(
         parser=Choice(("ar-en", "ar-ru")), help="The language pair to split.")] = "ar-en",
@@ -359,6 +362,6 @@ def split_command(
     """
     from translate.train.split import SplitRequest, split_corpus
 
-    result = split_corpus(SplitRequest(db, pair, output, test_articles, dev_articles,
-                                       min_score, seed, force))
+    result = split_corpus(SplitRequest(db, pair, output_dir(output, out), test_articles,
+                                       dev_articles, min_score, seed, force))
     typer.echo(render(result, fmt).rstrip("\n"))

@@ -17,8 +17,10 @@ from translate.cli.options import (
     DEFAULT_THREADS,
     Device,
     DeviceOption,
+    OutAlias,
     QuietOption,
     ThreadsOption,
+    output_dir,
     value,
 )
 from translate.errors import UsageError
@@ -35,8 +37,9 @@ def train_command(
         "--model", "-m", metavar="PAIR=BASE",
         help="The direction and the model to start from (ar-en=Helsinki-NLP/opus-mt-ar-en or "
         "a directory).")],
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", "--out", metavar="DIR", help="Directory to write the model to.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DIR", help="Directory to write the model to.")] = None,
+    out: OutAlias = None,
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the train split.")] = 3,
     lr: Annotated[float, typer.Option(min=0.0, help="Peak learning rate (AdamW, linear "
                                                     "warmup and decay).")] = 5e-5,
@@ -87,8 +90,9 @@ def train_command(
     models = parse_assignments([model], "--model")
     ((pair, base),) = models.items()
     pair = pair if "-" in pair else f"ar-{pair}"
-    request = TrainRequest(train, pair, base, output, epochs, lr, batch_size, max_steps, seed,
-                           resume, lora, force, save_every, value(device), threads,
+    request = TrainRequest(train, pair, base, output_dir(output, out), epochs, lr, batch_size,
+                           max_steps, seed, resume, lora, force, save_every, value(device),
+                           threads,
                            ["tarjama", *sys.argv[1:]])
     if bench:
         _bench_request(request, bench_testset or [], check_only=True)
