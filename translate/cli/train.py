@@ -56,6 +56,9 @@ def train_command(
     save_every: Annotated[int, typer.Option(
         min=1, help="Steps between checkpoints (also at each epoch's end and on Ctrl-C).")
     ] = 100,
+    dev_beam: Annotated[int, typer.Option(
+        min=1, max=32, help="Beam of the dev evaluation (1: greedy, which ranks the epochs "
+        "at a fraction of the cost).")] = 1,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
     bench: Annotated[bool, typer.Option(
@@ -90,10 +93,11 @@ def train_command(
     models = parse_assignments([model], "--model")
     ((pair, base),) = models.items()
     pair = pair if "-" in pair else f"ar-{pair}"
-    request = TrainRequest(train, pair, base, output_dir(output, out), epochs, lr, batch_size,
-                           max_steps, seed, resume, lora, force, save_every, value(device),
-                           threads,
-                           ["tarjama", *sys.argv[1:]])
+    request = TrainRequest(
+        train, pair, base, output_dir(output, out), epochs=epochs, lr=lr,
+        batch_size=batch_size, max_steps=max_steps, seed=seed, resume=resume, lora=lora,
+        force=force, save_every=save_every, dev_beam=dev_beam, device=value(device),
+        threads=threads, command=["tarjama", *sys.argv[1:]])
     if bench:
         _bench_request(request, bench_testset or [], check_only=True)
     with _progress(quiet) as show:

@@ -58,6 +58,7 @@ class TrainRequest:
     lora: bool = False
     force: bool = False
     save_every: int = 100
+    dev_beam: int = 1  # greedy: the dev score only ranks epochs (bench decodes as translate)
     device: str = "auto"
     threads: int = 0
     command: list[str] = field(default_factory=list)
@@ -66,7 +67,7 @@ class TrainRequest:
         """What a checkpoint must have been made with to be resumed."""
         return {"pair": self.pair, "epochs": self.epochs, "lr": self.lr,
                 "batch_size": self.batch_size, "max_steps": self.max_steps, "seed": self.seed,
-                "lora": self.lora}
+                "lora": self.lora, "dev_beam": self.dev_beam}
 
 
 @dataclass
@@ -326,7 +327,7 @@ class _Run:
             self.best_state = self._state_copy()
             return {"epoch": epoch}
         hyps = generate(self.model, self.adapter, self.tok, self.hf,
-                        [s for s, _ in self.dev_pairs])
+                        [s for s, _ in self.dev_pairs], beam=self.r.dev_beam)
         bleu, chrf = score_corpus(hyps, [[t for _, t in self.dev_pairs]], ("bleu", "chrf"))
         entry: dict[str, Any] = {"epoch": epoch, "step": self.step, "bleu": round(bleu.score, 2),
                  "chrf": round(chrf.score, 2), "bleu_signature": bleu.signature}
