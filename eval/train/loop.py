@@ -14,8 +14,8 @@
 5. training throughput and peak memory: the fixture and the opus-mt-shaped random model.
 
 Every step is the `tarjama` command a user would run (printed); results.json gathers the
-numbers (saved after each stage). README.md says what the recorded run did. On 2 CPU cores shared with other work it takes most of an
-hour (`--reuse-base` keeps the base of an earlier run).
+numbers (saved after each stage); README.md says what the recorded run did. On 2 CPU cores
+shared with other work it takes well over an hour (`--reuse-base` keeps an earlier base).
 """
 
 from __future__ import annotations
