@@ -502,6 +502,36 @@ COMMAND_CASES = [
 ]
 
 
+
+# --- a model's config.json and spec: checked once when the model is resolved (issue 25 item 8,
+# issue 24 §2), refused in one line before any loading, whichever backend was asked for
+def _config(w: World, text: str, backend: str) -> list[str]:
+    model = kit.model_copy(w, "cfg")
+    if "{config}" in text:  # the model's own config with one field changed
+        config = (model / "config.json").read_text(encoding="utf-8").strip()
+        text = text.replace("{config}", config[1:-1])
+    (model / "config.json").write_text(text, encoding="utf-8")
+    return _translate(w, "--model", f"en={model}", "--backend", backend)
+
+
+MODEL_SPEC_CASES = [
+    CommandCase(f"config-{name}-{backend}",
+                lambda w, text=text, backend=backend: _config(w, text, backend), 2, expect)
+    for name, text, expect in [
+        ("list", "[1,2]", "must hold a JSON object, not [1, 2]"),
+        ("null", "null", "must hold a JSON object, not null"),
+        ("model-type-number", '{{config}, "model_type": 5}',
+         'model_type must be a family name such as "marian", not 5'),
+        ("broken-json", '{"model_type": "marian",', "is not valid JSON"),
+    ]
+    for backend in ("transformers", "ctranslate2")
+] + [
+    CommandCase("model-path-missing",
+                lambda w: _translate(w, "--model", f"en={w.tmp / 'nonexist'}"), 2,
+                "nonexist does not exist"),
+]
+COMMAND_CASES += MODEL_SPEC_CASES
+
 @pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.id for c in COMMAND_CASES])
 def test_commands_on_bad_inputs(case: CommandCase, tmp_path: Path,
                                 request: pytest.FixtureRequest,

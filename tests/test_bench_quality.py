@@ -322,8 +322,8 @@ class TableEngine:
         return [Hypothesis(self.table.get(t, "?"), tokens=1) for t in texts]
 
 
-def test_pivot_runs_beside_direct_and_reuses_the_first_leg():
-    from translate.bench.quality import pivot_comparisons
+def _pivot_rows() -> tuple[list, list, QualityOptions, dict]:
+    """Rows of direct ar→en, ar→ru and pivot ar→en→ru on a two-line set, from table engines."""
     from translate.bench.testsets import TestSet
 
     src = ["وصل الرئيس إلى القاهرة صباح اليوم.", "ارتفعت أسعار النفط يوم الاثنين."]
@@ -336,13 +336,43 @@ def test_pivot_runs_beside_direct_and_reuses_the_first_leg():
     sets = [TestSet("t", "en", src, en), TestSet("t", "ru", src, ru)]
     opts = QualityOptions(confidence=False)
     rows = QualityBench(engines, opts).run(sets)  # type: ignore[arg-type]
+    return rows, sets, opts, engines
+
+
+def test_pivot_runs_beside_direct_and_reuses_the_first_leg():
+    from translate.bench.quality import pivot_comparisons
+
+    rows, sets, opts, engines = _pivot_rows()
     by_key = {r.key: r for r in rows}
     assert set(by_key) == {"t|ar-en|direct", "t|ar-ru|direct", "t|ar-ru|pivot-en"}
     assert by_key["t|ar-ru|pivot-en"].score("BLEU") == pytest.approx(100.0)
     assert by_key["t|ar-ru|direct"].score("BLEU") < 100.0
-    assert ar_en.calls == 1  # the pivot reused the ar→en translations
+    assert engines[("ar", "en")].calls == 1  # the pivot reused the ar→en translations
     (cmp,) = pivot_comparisons(rows, sets, opts)
     assert cmp["delta"]["BLEU"] > 0 and cmp["significance"]["systems"][1]["name"] == "pivot-en"
+
+
+def test_the_baselines_pivot_comparison_is_its_paired_test_not_a_second_run(monkeypatch):
+    import translate.score
+    from translate.bench.quality import compare_to_baseline, pivot_comparisons
+
+    rows, sets, opts, _ = _pivot_rows()
+    baseline = rows[0].system
+    tested = compare_to_baseline(rows, sets, baseline, opts)
+    alone = pivot_comparisons(rows, sets, opts)  # without them: tested on its own
+
+    def never(*args, **kwargs):
+        raise AssertionError("the baseline's paired test ran a second time")
+
+    monkeypatch.setattr(translate.score, "compare_systems", never)
+    (cmp,) = pivot_comparisons(rows, sets, opts, tested)
+    direct, pivot = cmp["significance"]["systems"]
+    assert (direct["name"], pivot["name"]) == ("direct", "pivot-en") and direct["baseline"]
+    row = next(r for r in rows if r.key == "t|ar-ru|pivot-en")
+    assert pivot["scores"]["BLEU"]["p_bootstrap"] == row.significance["scores"]["BLEU"][
+        "p_bootstrap"]  # one test, one p-value, wherever the report shows it
+    assert pivot["scores"]["BLEU"]["score"] == alone[0]["significance"]["systems"][1][
+        "scores"]["BLEU"]["score"]
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

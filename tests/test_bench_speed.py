@@ -84,3 +84,26 @@ def test_a_child_reports_its_own_peak_memory_not_its_parents():
     child = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True, cwd=Path(__file__).resolve().parents[1]).stdout)
     assert len(held) and child < 300
+
+
+@pytest.mark.parametrize("layout", ["ntrex128-folder", "flat"])
+def test_large_workload_comes_from_data_dir(tmp_path, layout):
+    from translate.bench.measure import ntrex_lines
+    from translate.bench.testsets import NTREX_FILES
+
+    folder = tmp_path / "ntrex128" if layout == "ntrex128-folder" else tmp_path
+    folder.mkdir(exist_ok=True)
+    lines = {"ar": "قال الوزير.\n\nارتفعت الأسعار.\nوصل الرئيس.\n", "en": "a\nb\nc\n",
+             "ru": "Министр сказал.\nЦены выросли.\nПрезидент прибыл.\n"}
+    for lang, name in NTREX_FILES.items():
+        (folder / name).write_text(lines[lang], encoding="utf-8")
+    found = ntrex_lines(tmp_path, 2)
+    assert found is not None
+    assert found[0] == ["قال الوزير.", "ارتفعت الأسعار."] and "first 2 lines" in found[1]
+
+
+def test_data_dir_without_ntrex_is_refused_before_measuring(tmp_path):
+    result = runner.invoke(app, ["bench", "speed", "--shape", "tiny", "--data-dir",
+                                 str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no NTREX-128 there" in result.output
+    assert not (tmp_path / "out").exists()

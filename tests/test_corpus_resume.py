@@ -12,9 +12,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pause_kit
 import pytest
 
 from translate.corpus.export import select_units, to_jsonl, to_tsv
@@ -76,15 +76,18 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_result(tmp_path, arti
                                                                    fixture_models,
                                                                    reference_export):
     db = tmp_path / "corpus.sqlite"
-    proc = subprocess.Popen(command(db, articles, fixture_models), env=env(), cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while stored_articles(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)  # as soon as the first article is committed
+    # Paused for good once the first article is committed: the kill lands between articles
+    # of a run that cannot finish before it (tests/pause_kit.py).
+    marker = tmp_path / "paused"
+    argv = pause_kit.command(marker, "translate.corpus.store:CorpusStore.add_article",
+                             command(db, articles, fixture_models)[3:], after=True)
+    proc = subprocess.Popen(argv, env=env(), cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    pause_kit.wait_for(marker, proc)
+    proc.send_signal(signal.SIGKILL)
     proc.wait()
     survived = stored_articles(db)
-    assert 1 <= survived < N_ARTICLES, "the kill came too late to interrupt anything"
+    assert survived == 1
     with sqlite3.connect(db) as c:  # what the killed run committed is whole
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     out = run(db, articles, fixture_models)

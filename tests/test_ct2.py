@@ -138,16 +138,20 @@ def test_retrained_model_gets_a_new_conversion(fixture_models, store, tmp_path):
 @pytest.mark.parametrize("case, installed, expected", [
     ("marian-dir", True, "ctranslate2"),
     ("ct2-dir", True, "ctranslate2"),
-    ("hub-id", True, "ctranslate2"),
+    ("no-model-type", True, "transformers"),
     ("marian-dir", False, "transformers"),
-    ("not-a-model", True, "transformers"),
-], ids=["marian-convertible", "converted", "hub-id", "no-ctranslate2", "not-a-model"])
+], ids=["marian-convertible", "converted", "undeclared-family", "no-ctranslate2"])
 def test_auto_backend_rule(fixture_models, converted, tmp_path, monkeypatch, case, installed,
                            expected):
     monkeypatch.setattr("translate.engines.select.ct2_available", lambda: installed)
-    spec = {"marian-dir": str(fixture_models["en"]), "ct2-dir": str(converted["en"]),
-            "hub-id": "Helsinki-NLP/opus-mt-ar-en", "not-a-model": str(tmp_path)}[case]
-    assert auto_backend(spec) == expected
+    model = {"marian-dir": fixture_models["en"], "ct2-dir": converted["en"],
+             "no-model-type": tmp_path / "m"}[case]
+    if case == "no-model-type":  # Marian files, but a config that names no family
+        shutil.copytree(fixture_models["en"], model)
+        config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+        del config["model_type"]
+        (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert auto_backend(resolve(str(model))) == expected
 
 
 def test_engine_loads_weights_only_when_needed(fixture_models, converted):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,7 @@ FAMILY_DIRECTIONS = {
     "mbart": [("ar", "en"), ("ar", "ru")],
     "marian-multi": [("ar", "en"), ("ar", "ru")],
 }
+DATA = Path(__file__).resolve().parent / "data"
 CASES = [(f, d) for f, dirs in FAMILY_DIRECTIONS.items() for d in dirs]
 CASE_IDS = [f"{f}-{s}-{t}" for f, (s, t) in CASES]
 
@@ -84,6 +86,41 @@ def test_both_backends_reproduce_every_pair(family_models, direction_pairs, fami
     hyps = engine.translate_detailed([s for s, _ in pairs])
     assert [h.text for h in hyps] == [t for _, t in pairs]
     assert not any(h.hit_limit or h.error for h in hyps)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_one_model_for_both_directions_is_resolved_and_loaded_once(family_models, expected,
+                                                                   backend):
+    """`-m en=NLLB -m ru=NLLB`: one resolution, one copy of the weights for both directions."""
+    if backend == "ctranslate2":
+        pytest.importorskip("ctranslate2")
+    from translate.engines import loaded_weights
+    from translate.pipeline import load_engines, make_plan, translate_articles
+    from translate.segment import segment_text
+
+    model = family_models["nllb"]
+    plan = make_plan(["en", "ru"], {"en": str(model), "ru": str(model)}, backend=backend)
+    engines = load_engines(plan)
+    art = segment_text((DATA / "article.ar.txt").read_text(encoding="utf-8"))
+    translate_articles([art], plan, engines)
+    for lang in ("en", "ru"):
+        assert [b.translation(lang) for b in art.translatable_blocks] == expected[lang]
+    en, ru = engines[("ar", "en")], engines[("ar", "ru")]
+    assert en.ref is ru.ref and en.loaded and ru.loaded
+    weights = {id(e.model if backend == "transformers" else e.translator) for e in (en, ru)}
+    assert len(weights) == 1
+    assert [k for k in loaded_weights() if k[:2] == (backend, str(en.ref.path))] == \
+        [(backend, str(en.ref.path), en.weights_settings())]
+
+
+@pytest.mark.parametrize("family", list(FAMILY_DIRECTIONS))
+def test_segment_counts_tokens_through_the_family_adapter(family_models, family):
+    from translate.segment.chunk import model_counter
+
+    text = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في القاهرة."
+    count = model_counter(str(family_models[family]), "ar")
+    engine = TransformersEngine(resolve(str(family_models[family])), "ar", "ru")
+    assert count(text) == engine.count_tokens(text) == len(engine.tokenizer.encode(text))
 
 
 @pytest.mark.parametrize("family", list(FAMILY_DIRECTIONS))

@@ -71,9 +71,31 @@ def test_incomplete_model_directory_is_a_clear_error(tmp_path, files, expected):
         resolve(str(tmp_path))
 
 
-def test_missing_local_directory_is_model_not_found(tmp_path):
-    with pytest.raises(ModelNotFoundError, match="no such directory"):
-        resolve(str(tmp_path / "nope"))
+@pytest.mark.parametrize("spec", ["nope", "./nope", "nope/deeper/still", "~/nope-ثابت"],
+                         ids=["bare-name", "relative", "nested", "home"])
+def test_missing_local_directory_says_so_and_never_advises_a_pull(tmp_path, monkeypatch, spec):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(UsageError, match="does not exist") as e:
+        resolve(spec)
+    assert "models pull" not in str(e.value)  # a path: pulling it could never help
+
+
+def test_translate_with_missing_model_path_is_one_line_exit_2(offline_hub, tmp_path):
+    art = tmp_path / "a.ar.txt"
+    art.write_text("لافروف يجري محادثات في موسكو.\n", encoding="utf-8")
+    missing = tmp_path / "nonexist"
+    result = runner.invoke(app, ["translate", str(art), "--to", "en", "-m", f"en={missing}"])
+    assert result.exit_code == 2
+    assert f"model directory {missing} does not exist" in result.output
+    assert "models pull" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_pull_error_does_not_suggest_an_option_pull_lacks(offline_hub):
+    result = runner.invoke(app, ["models", "pull", "Helsinki-NLP/opus-mt-xx-yy"])
+    assert result.exit_code == 2
+    assert "not found" in result.output and "--model" not in result.output
+    assert "OWNER/NAME" in result.output
 
 
 def test_atomic_write_refuses_overwrite_without_force(tmp_path):

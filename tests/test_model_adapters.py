@@ -90,3 +90,24 @@ def test_inputs_stay_within_what_the_family_reads(fixture_models, asked, used):
     engine = TransformersEngine(resolve(str(fixture_models["en"])), "ar", "en",
                                 DecodeOptions(max_input_length=asked))
     assert engine.max_input_length == used  # opus-mt: max_position_embeddings 512
+
+
+@pytest.mark.parametrize("backend", ["transformers", "auto"])
+def test_config_json_is_read_once_for_a_model_given_for_two_directions(family_models,
+                                                                        monkeypatch, backend):
+    """`-m en=NLLB -m ru=NLLB`: found, read and checked once (it was read ~6 times)."""
+    from translate.pipeline import load_engines, make_plan
+
+    reads: list[Path] = []
+    real = Path.read_text
+
+    def counting(self: Path, *args, **kwargs) -> str:
+        if self.name == "config.json":
+            reads.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    model = str(family_models["nllb"])
+    engines = load_engines(make_plan(["en", "ru"], {"en": model, "ru": model}, backend=backend))
+    assert set(engines) == {("ar", "en"), ("ar", "ru")}
+    assert len(reads) == 1, reads

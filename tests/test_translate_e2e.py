@@ -143,6 +143,26 @@ def test_failed_segment_is_flagged_and_others_translate(fixture_models, expected
     assert "[untranslated" in text and text.startswith("Oil prices rose by 3.5 percent")
 
 
+class _Buggy(TransformersEngine):
+    """A real engine with a programming error in its decoding hook."""
+
+    error: type[Exception] = TypeError
+
+    def _generate(self, batch: list[str]) -> list[Hypothesis]:
+        raise self.error("a bug, not an input's fault")
+
+
+@pytest.mark.parametrize("error", [TypeError, AttributeError, KeyError, NotImplementedError],
+                         ids=["type", "attribute", "key", "not-implemented"])
+def test_a_bug_in_the_engine_crashes_instead_of_flagging_segments(fixture_models, error):
+    engine = _Buggy(resolve(str(fixture_models["en"])), "ar", "en", DecodeOptions())
+    engine.error = error
+    art = segment_text(ARTICLE.read_text(encoding="utf-8"))
+    plan = make_plan(["en"], {"en": str(fixture_models["en"])})
+    with pytest.raises(error):
+        translate_articles([art], plan, {("ar", "en"): engine}, checks=False)
+
+
 def test_pivot_via_english_translates_ar_en_ru(fixture_models, fixture_pivot_model, expected):
     result = runner.invoke(app, ["translate", str(ARTICLE), "--to", "ru", "--via", "en",
                                  "--model", f"en={fixture_models['en']}",

@@ -6,9 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pause_kit
 import pytest
 from typer.testing import CliRunner
 
@@ -58,16 +58,18 @@ def test_kill_9_then_rerun_gives_the_uninterrupted_result(tmp_path, articles, fi
     expected = _files(reference)
     assert len(expected) == 2 * len(articles)
 
-    proc = subprocess.Popen(_command(articles, interrupted, fixture_models), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        if interrupted.is_dir() and len(_files(interrupted)) >= 3:
-            proc.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.02)
+    # Paused for good after the third output file (the first of article 2's two): the kill
+    # lands mid-article, and the run cannot finish before it (tests/pause_kit.py).
+    marker = tmp_path / "paused"
+    argv = pause_kit.command(marker, "translate.run:atomic_write",
+                             _command(articles, interrupted, fixture_models)[3:], nth=3,
+                             after=True)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    pause_kit.wait_for(marker, proc)
+    proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert proc.returncode == -signal.SIGKILL
     partial = _files(interrupted)
     assert 0 < len(partial) < len(expected)
 

@@ -30,16 +30,15 @@ class OutputExistsError(UsageError):
 class ModelNotFoundError(UsageError):
     """A model could not be found locally or on the hub."""
 
-    def __init__(self, model: str, looked_in: list[str], reason: str = "") -> None:
+    def __init__(self, model: str, looked_in: list[str], reason: str = "",
+                 fix: str | None = None) -> None:
         self.model = model
         self.looked_in = looked_in
         where = "; ".join(looked_in)
         why = f" ({reason})" if reason else ""
-        super().__init__(
-            f"model {model!r} not found{why}; looked in: {where}. "
-            f"Fix: run `tarjama models pull {model}` on a connected machine, "
-            f"or pass --model LANG=PATH to a local model directory."
-        )
+        fix = fix or (f"run `tarjama models pull {model}` on a connected machine, "
+                      "or pass --model LANG=PATH to a local model directory")
+        super().__init__(f"model {model!r} not found{why}; looked in: {where}. Fix: {fix}.")
 
 
 class MissingExtraError(UsageError):

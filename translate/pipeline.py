@@ -17,7 +17,7 @@ from typing import Any
 
 from translate.article import Article, RunRecord, Sentence, Translation
 from translate.checks import run_checks
-from translate.engines import load_engine
+from translate.engines import load_shared
 from translate.engines.base import Engine
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
@@ -103,14 +103,21 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
 def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
     """Load each model the plan needs exactly once.
 
+    A spec named for several legs (``-m en=NLLB -m ru=NLLB``) is resolved once and its weights
+    are loaded once, shared by the legs' engines (translate.engines.load_shared).
+
     When the Arabic is translated into several languages by engines that release the GIL
     (CTranslate2), they run at the same time, each on its share of the cores, unless the user
     set --threads: side by side with a share each is faster than one after the other with all
     the cores each (the ct2-int8-concurrent and ct2-int8 rows of eval/results/speed/speed.md,
     remade by the command recorded there).
     """
-    engines = {leg: load_engine(plan.models[leg], leg[0], leg[1], backend=plan.backend,
-                                options=plan.options, backend_options=plan.backend_options)
+    from translate.models.store import resolve
+
+    resolved = {spec: resolve(spec) for spec in dict.fromkeys(plan.models.values())}
+    engines = {leg: load_shared(resolved[plan.models[leg]], leg[0], leg[1],
+                                backend=plan.backend, options=plan.options,
+                                backend_options=plan.backend_options)
                for leg in plan.legs()}
     parallel = _parallel_legs(plan, engines)
     if len(parallel) > 1 and plan.options.threads == 0:
@@ -121,9 +128,12 @@ def load_engines(plan: Plan) -> dict[tuple[str, str], Engine]:
 
 
 def _parallel_legs(plan: Plan, engines: dict[tuple[str, str], Engine]) -> list[tuple[str, str]]:
-    """The first legs (from Arabic) that can run at the same time."""
+    """The first legs (from Arabic) that can run at the same time: engines that release the
+    GIL, over different models (legs sharing one model's weights would queue on them)."""
     first = list(dict.fromkeys(plan.route(t)[0] for t in plan.targets))
-    return first if all(engines[leg].releases_gil for leg in first) else []
+    models = {engines[leg].ref.path for leg in first}
+    return first if len(models) == len(first) and all(engines[leg].releases_gil
+                                                      for leg in first) else []
 
 
 def translate_articles(articles: Sequence[Article], plan: Plan,

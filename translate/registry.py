@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from translate.errors import UsageError
+
+T = TypeVar("T")
 
 
 def load(entry: str) -> Any:
@@ -25,3 +27,19 @@ def lookup(registry: Mapping[str, str], name: str, what: str) -> Any:
     if name not in registry:
         raise UsageError(f"unknown {what} {name!r}; choose from {', '.join(registry)}")
     return load(registry[name])
+
+
+def lookup_class(registry: Mapping[str, str], name: str, what: str, base: type[T]) -> type[T]:
+    """``lookup`` of a class that must be a ``base`` (an entry that is not is a bug here)."""
+    return _checked(lookup(registry, name, what), base, registry[name])
+
+
+def load_class(entry: str, base: type[T]) -> type[T]:
+    """``load`` of a class that must be a ``base``."""
+    return _checked(load(entry), base, entry)
+
+
+def _checked(found: object, base: type[T], entry: str) -> type[T]:
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise TypeError(f"registry entry {entry} is not a {base.__name__} subclass")
+    return found

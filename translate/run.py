@@ -255,22 +255,30 @@ class TranslateRun:
             journal.finish(key, job.source, paths)
 
     def _translate(self, source_text: Any, name: str) -> Article:
-        from translate.segment import segment_lines, segment_text
-
         engines = self.engines()
-        # Cut sentences so they fit every model that reads the Arabic (within what each
-        # model's family can read, whatever --max-tokens says).
-        sources = [e for (src, _), e in engines.items() if src == "ar"]
-        fit = {"count_tokens": lambda s: max(e.count_tokens(s) for e in sources),
-               "max_tokens": min([self.read.max_tokens, *(e.max_input_length for e in sources)])}
-        if self.read.lines:
-            article = segment_lines(split_lines(source_text.text), source=name, **fit)
-        else:
-            article = segment_text(source_text.text, source=name,
-                                   markup=source_text.format != "text", **fit)
-        article.notes["input"] = source_text.to_dict()
+        article = segment_for_engines(source_text, name, engines, self.read.max_tokens,
+                                      lines=self.read.lines)
         if article.sentences():  # an empty --lines input needs no model
             translate_articles([article], self.plan, engines, progress=self.progress,
                                checks=self.checks, strict=self.strict,
                                retry_flagged=self.retry_flagged)
         return article
+
+
+def segment_for_engines(source_text: Any, name: str, engines: dict, max_tokens: int, *,
+                        lines: bool = False) -> Article:
+    """Segment a read input (``readers.SourceText``) so its sentences fit every engine that
+    reads the Arabic (within what each model's family can read, whatever ``max_tokens`` says).
+    ``tarjama translate`` and ``tarjama serve`` segment through here, so they agree."""
+    from translate.segment import segment_lines, segment_text
+
+    sources = [e for (src, _), e in engines.items() if src == "ar"]
+    fit = {"count_tokens": lambda s: max(e.count_tokens(s) for e in sources),
+           "max_tokens": min([max_tokens, *(e.max_input_length for e in sources)])}
+    if lines:
+        article = segment_lines(split_lines(source_text.text), source=name, **fit)
+    else:
+        article = segment_text(source_text.text, source=name,
+                               markup=source_text.format != "text", **fit)
+    article.notes["input"] = source_text.to_dict()
+    return article

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from translate.errors import UsageError
-from translate.registry import lookup
+from translate.registry import lookup_class
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 does not allow even escaped (C0 controls but tab, LF, CR; surrogates;
@@ -160,7 +160,7 @@ FORMATS: dict[str, str] = {
 
 
 def get_writer(name: str) -> Writer:
-    return lookup(FORMATS, name, "format")()  # type: ignore[no-any-return]
+    return lookup_class(FORMATS, name, "format", Writer)()
 
 
 def output_paths(out: Path, suffixes: Sequence[str]) -> list[Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from translate.errors import UsageError
-from translate.registry import lookup
+from translate.registry import lookup_class
 
 if TYPE_CHECKING:
     from translate.align.base import Aligner
@@ -25,8 +25,10 @@ METHODS: dict[str, str] = {
 
 def get_aligner(name: str, **options: Any) -> Aligner:
     """An aligner by method name; unknown options are an error, not silently ignored."""
-    klass = lookup(METHODS, name, "alignment method")
+    from translate.align.base import Aligner
+
+    klass = lookup_class(METHODS, name, "alignment method", Aligner)
     try:
-        return klass(**options)  # type: ignore[no-any-return]
+        return klass(**options)
     except TypeError as e:
         raise UsageError(f"method {name}: {e}") from None

@@ -21,25 +21,26 @@ HEADLINE = ("BLEU", "chrF2", "chrF2++")
 
 
 def history_entry(report: dict[str, Any], json_path: Path | None) -> dict[str, Any]:
-    """The history line of a bench report (``quality_report.build_report``'s dict)."""
-    rows = []
-    for r in report.get("quality", {}).get("rows", []):
-        rows.append({
-            "key": r["key"],
-            "models": [m.get("model") for m in r["models"]],
-            "backend": sorted({m.get("backend") for m in r["models"]}),
-            "beam": r["models"][0].get("beam"),
-            "segments": r["segments"],
-            **{name: round(s["score"], 2) for name, s in r["scores"].items()},
-            "flagged": r["flags"].get("segments_flagged"),
-        })
+    """The history line of a bench report (``runner.run_quality``'s dict)."""
+    from translate.bench.report_model import Report
+
+    r = Report.of(report)
+    rows = [{
+        "key": row.key,
+        "models": [leg.model for leg in row.legs],
+        "backend": sorted({leg.backend for leg in row.legs}),
+        "beam": row.legs[0].beam if row.legs else None,
+        "segments": row.segments,
+        **{name: round(score.score, 2) for name, score in row.scores.items()},
+        "flagged": row.flagged,
+    } for row in r.rows]
     speed = report.get("speed") or {}
     return {
-        "run_id": report["run_id"],
-        "created": report["created"],
-        "suite": report["suite"]["name"],
+        "run_id": r.run_id,
+        "created": r.created,
+        "suite": r.suite,
         "json": str(json_path) if json_path else None,
-        "git": report.get("versions", {}).get("git"),
+        "git": r.versions.get("git"),
         "rows": rows,
         **({"speed": _speed_headline(speed)} if speed else {}),
     }

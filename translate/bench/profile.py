@@ -15,10 +15,6 @@ and different tokenizers would make their outputs different lengths.
 from __future__ import annotations
 
 import fnmatch
-import json
-import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -26,8 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from translate.bench.environment import peak_rss_mb
-from translate.bench.testsets import SEED_STEM
-from translate.errors import RuntimeFailure
+from translate.bench.measure import (
+    article_inputs,
+    child_main,
+    latency_percentiles,
+    run_in_child,
+    seed_article,
+)
 
 WEIGHTS = ("model.bin", "model*.safetensors", "pytorch_model*.bin")  # in this order
 
@@ -53,13 +54,8 @@ def profile_models(jobs: Sequence[ProfileJob],
     for i, job in enumerate(jobs):
         if progress:
             progress(i, len(jobs))
-        proc = subprocess.run([sys.executable, "-m", "translate.bench.profile"],
-                              input=json.dumps(asdict(job)), capture_output=True, text=True,
-                              check=False)
-        if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise RuntimeFailure(f"measuring {job.spec} ({job.pair}) failed: {tail}")
-        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        out.append(run_in_child("translate.bench.profile", asdict(job),
+                                f"measuring {job.spec} ({job.pair})"))
     if progress:
         progress(len(jobs), len(jobs))
     return out
@@ -81,7 +77,9 @@ def measure(job: ProfileJob) -> dict[str, Any]:
                              compute_type=job.compute_type)})
     engine.load()
     load_s = time.perf_counter() - started
-    blocks, workload = seed_blocks(src, engine.count_tokens, engine.max_input_length)
+    text, name, workload = seed_article(src)
+    blocks = article_inputs(text, source=name, lang=src, count_tokens=engine.count_tokens,
+                            max_tokens=engine.max_input_length)
     units = [u for block in blocks for u in block]
     t0 = time.perf_counter()
     tokens = sum(h.tokens for h in engine.translate_detailed(units))
@@ -91,7 +89,7 @@ def measure(job: ProfileJob) -> dict[str, Any]:
         t1 = time.perf_counter()
         engine.translate_detailed(block)
         latencies.append(time.perf_counter() - t1)
-    q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    p50, p95 = latency_percentiles(latencies)
     loaded = Path(getattr(engine, "model_dir", engine.ref.path))
     return {
         "pair": job.pair, "model": engine.model_id, "spec": job.spec,
@@ -100,31 +98,10 @@ def measure(job: ProfileJob) -> dict[str, Any]:
         "load_s": round(load_s, 3), "seed_translate_s": round(seed_s, 3),
         "seed_e2e_s": round(load_s + seed_s, 3), "output_tokens": tokens,
         "tok_s": round(tokens / seed_s, 1) if seed_s else None,
-        "latency_p50_s": round(statistics.median(latencies), 3),
-        "latency_p95_s": round(q[18], 3),
+        "latency_p50_s": p50, "latency_p95_s": p95,
         "peak_rss_mb": peak_rss_mb(),
         "disk_mb": weights_mb(loaded), "weights_mb": weights_mb(engine.ref.path),
     }
-
-
-def seed_blocks(lang: str, count_tokens: Callable[[str], int],
-                max_tokens: int) -> tuple[list[list[str]], str]:
-    """The seed article in ``lang`` as paragraphs of model inputs, and what it was."""
-    from translate.bench.environment import repo_root
-    from translate.fsio import read_text
-    from translate.models.spm import synthetic_text
-    from translate.segment import segment_text
-
-    path = repo_root() / "seeds" / f"{SEED_STEM}.{lang}.txt"
-    if path.is_file():
-        text, what = read_text(path), f"seeds/{path.name}"
-    else:  # an installed package has no seeds/: a stand-in of a similar size
-        text = "\n\n".join(" ".join(synthetic_text(lang, n=3, seed=i)) for i in range(20))
-        what = "synthetic text (seeds/ not present)"
-    article = segment_text(text, source=path.name, lang=lang, count_tokens=count_tokens,
-                           max_tokens=max_tokens)
-    blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
-    return [b for b in blocks if b], what
 
 
 def weights_mb(path: Path) -> float | None:
@@ -138,10 +115,5 @@ def weights_mb(path: Path) -> float | None:
     return None
 
 
-def _child() -> None:
-    job = ProfileJob(**json.loads(sys.stdin.read()))
-    print(json.dumps(measure(job)))
-
-
 if __name__ == "__main__":
-    _child()
+    child_main(lambda job: measure(ProfileJob(**job)))

@@ -20,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from translate.bench.suite import DEFAULT_SYSTEM
 from translate.bench.testsets import TestSet
 from translate.errors import UsageError
+from translate.score import Comparison, MetricScore
 from translate.values import Hypothesis, ProgressFactory, chain_hypotheses, join_hypotheses
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class QualityRow:
     models: list[dict[str, Any]]  # engine.describe() per leg
     level: str
     segments: int
-    scores: list[Any]  # translate.score.MetricScore
+    scores: list[MetricScore]
     flags: dict[str, Any]
     errors: int  # segments that could not be translated
     hit_limit: int  # segments with a hypothesis that reached the decoding limit
@@ -263,9 +264,15 @@ def _flag_counts(prep: _Prepared, per_sentence: list[list[tuple[str, Hypothesis]
 
 
 def pivot_comparisons(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
-                      options: QualityOptions) -> list[dict[str, Any]]:
+                      options: QualityOptions,
+                      tested: Mapping[tuple[str, str], Comparison] | None = None,
+                      ) -> list[dict[str, Any]]:
     """Each system's pivot ar→en→X against its direct ar→X on each test set that has both:
-    deltas, and paired bootstrap / approximate randomisation p-values on line-level sets."""
+    deltas, and paired bootstrap / approximate randomisation p-values on line-level sets.
+
+    ``tested``: what ``compare_to_baseline`` returned. The baseline system's own pivot was
+    tested against its direct row there; that test is taken as it is, not run again (another
+    run of the resampling would also report other p-values for the same pair of rows)."""
     from translate.score import compare_systems
 
     refs = {(t.name, t.pair): t.references for t in testsets}
@@ -281,25 +288,42 @@ def pivot_comparisons(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
             "testset": direct.testset, "pair": direct.pair, "system": direct.system,
             "direct": {s.name: s.score for s in direct.scores},
             "pivot": {s.name: s.score for s in pivot.scores},
-            "delta": {s.name: round(pivot.score(s.name) - s.score, 2)  # type: ignore[operator]
-                      for s in direct.scores},
+            "delta": {s.name: round(p - s.score, 2) for s in direct.scores
+                      if (p := pivot.score(s.name)) is not None},
         }
         if options.significance and direct.level == "line" and direct.segments > 1:
-            metrics = [m for m in options.metrics if m != "ter"]
-            cmp = compare_systems([("direct", direct.hypotheses), ("pivot-en", pivot.hypotheses)],
-                                  [refs[(direct.testset, direct.pair)]], metrics,
-                                  options.tokenize)
+            cmp = _pair_from((tested or {}).get((direct.testset, direct.pair)), direct, pivot)
+            if cmp is None:
+                metrics = [m for m in options.metrics if m != "ter"]
+                cmp = compare_systems([("direct", direct.hypotheses),
+                                       ("pivot-en", pivot.hypotheses)],
+                                      [refs[(direct.testset, direct.pair)]], metrics,
+                                      options.tokenize)
             entry["significance"] = cmp.to_dict()
         out.append(entry)
     return out
 
 
+def _pair_from(cmp: Comparison | None, direct: QualityRow, pivot: QualityRow
+               ) -> Comparison | None:
+    """direct vs pivot out of a comparison against ``direct`` as the baseline, if it is one."""
+    if cmp is None or cmp.systems[0].name != direct.key:
+        return None
+    found = next((s for s in cmp.systems[1:] if s.name == pivot.key), None)
+    if found is None:
+        return None
+    return Comparison([replace(cmp.systems[0], name="direct"), replace(found, name="pivot-en")],
+                      cmp.signatures)
+
+
 def compare_to_baseline(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
-                          baseline: str, options: QualityOptions) -> None:
+                        baseline: str, options: QualityOptions
+                        ) -> dict[tuple[str, str], Comparison]:
     """Every row against the baseline system's row of its test set and direction (its direct
     route, else its pivot): score deltas and sacrebleu's paired bootstrap and approximate
     randomisation p-values, written into each row's ``significance``. A line-level set only:
-    a one-segment document has nothing to resample."""
+    a one-segment document has nothing to resample. Returns the comparisons by (test set,
+    pair), systems named by row key, the baseline first (``pivot_comparisons`` reuses them)."""
     from translate.score import compare_systems
 
     refs = {(t.name, t.pair): t.references for t in testsets}
@@ -307,6 +331,7 @@ def compare_to_baseline(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
     groups: dict[tuple[str, str], list[QualityRow]] = {}
     for r in rows:
         groups.setdefault((r.testset, r.pair), []).append(r)
+    done: dict[tuple[str, str], Comparison] = {}
     for (testset, pair), group in groups.items():
         base = next((r for r in group if r.system == baseline and r.route == "direct"),
                     next((r for r in group if r.system == baseline), None))
@@ -315,6 +340,7 @@ def compare_to_baseline(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
         others = [r for r in group if r is not base]
         cmp = compare_systems([(r.key, r.hypotheses) for r in [base, *others]],
                               [refs[(testset, pair)]], metrics, options.tokenize)
+        done[(testset, pair)] = cmp
         base.significance = {"baseline": base.key, "is_baseline": True}
         reference = cmp.systems[0].scores
         for row, result in zip(others, cmp.systems[1:], strict=True):
@@ -323,6 +349,7 @@ def compare_to_baseline(rows: Sequence[QualityRow], testsets: Sequence[TestSet],
                                       2),
                        "p_bootstrap": cell.get("p_bootstrap"), "p_ar": cell.get("p_ar")}
                 for name, cell in result.scores.items()}}
+    return done
 
 
 def _digest(texts: Sequence[str]) -> str:

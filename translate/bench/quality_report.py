@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.bench.quality import QualityRow
+from translate.bench.report_model import Report, Row, Score
 from translate.bench.suite import DEFAULT_SYSTEM
 from translate.fsio import atomic_write_many, safe_name
 
@@ -49,48 +50,46 @@ def write_outputs(report: dict[str, Any], rows: Sequence[QualityRow], out_dir: P
     return atomic_write_many(files, force=force)
 
 
-def _fmt_score(s: dict[str, Any] | None) -> str:
+def _fmt_score(s: Score | None) -> str:
     if s is None:
         return "—"
-    ci = s.get("ci")
-    return f"{s['score']:.2f}" + (f" ± {ci:.2f}" if ci is not None else "")
+    return f"{s.score:.2f}" + (f" ± {s.ci:.2f}" if s.ci is not None else "")
 
 
-def _models_cell(row: dict[str, Any]) -> str:
-    return " → ".join(str(m["model"]) for m in row["models"])
+def _models_cell(row: Row) -> str:
+    return " → ".join(leg.model for leg in row.legs)
 
 
-def _vs_baseline(row: dict[str, Any], metric: str) -> str:
-    sig = row.get("significance") or {}
-    if sig.get("is_baseline"):
+def _vs_baseline(row: Row, metric: str) -> str:
+    if row.is_baseline:
         return "baseline"
-    cell = sig.get("scores", {}).get(metric)
-    if not cell:
+    cell = row.vs_baseline.get(metric)
+    if cell is None:
         return "—"
-    return f"{cell['delta']:+.2f} (p {_p(cell.get('p_bootstrap'))})"
+    return f"{cell.delta:+.2f} (p {_p(cell.p_bootstrap)})"
 
 
-def table_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def table_rows(report: dict[str, Any] | Report) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the results table (shared by markdown and the terminal)."""
-    rows = report["quality"]["rows"]
-    metrics = [m for m in METRIC_ORDER if any(m in r["scores"] for r in rows)]
-    tested = [m for m in metrics if any((r.get("significance") or {}).get("scores", {}).get(m)
-                                        for r in rows)]
+    r = report if isinstance(report, Report) else Report.of(report)
+    metrics = [m for m in METRIC_ORDER if any(m in row.scores for row in r.rows)]
+    tested = [m for m in metrics if any(m in row.vs_baseline for row in r.rows)]
     header = ["test set", "pair", "route", "system", "model", "backend", "beam", "segs",
               *[f"{m} (±95% CI)" for m in metrics],
-              *[f"Δ{m} vs {report.get('baseline', 'baseline')} (p)" for m in tested],
+              *[f"Δ{m} vs {r.baseline or 'baseline'} (p)" for m in tested],
               "flagged", "errors", "s"]
     cells = []
-    for r in rows:
-        m0 = r["models"][0]
+    for row in r.rows:
+        beam = row.legs[0].beam if row.legs else None
         cells.append([
-            r["testset"], r["pair"], r["route"], r["system"], _models_cell(r),
-            "/".join(sorted({m["backend"] for m in r["models"]})), str(m0.get("beam", "")),
-            str(r["segments"]) + (" (doc)" if r["level"] == "document" else ""),
-            *[_fmt_score(r["scores"].get(m)) for m in metrics],
-            *[_vs_baseline(r, m) for m in tested],
-            f"{r['flags'].get('segments_flagged', '—')}", str(r["errors"]),
-            f"{r['seconds']:.1f}",
+            row.testset, row.pair, row.route, row.system, _models_cell(row),
+            "/".join(sorted({leg.backend for leg in row.legs})),
+            "" if beam is None else str(beam),
+            str(row.segments) + (" (doc)" if row.level == "document" else ""),
+            *[_fmt_score(row.scores.get(m)) for m in metrics],
+            *[_vs_baseline(row, m) for m in tested],
+            "—" if row.flagged is None else str(row.flagged), str(row.errors),
+            f"{row.seconds:.1f}",
         ])
     return header, cells
 
@@ -102,67 +101,62 @@ SPEED_COLUMNS = [("pair", "pair"), ("model", "model"), ("backend", "backend"),
                  ("weights_mb", "weights MB")]
 
 
-def speed_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def speed_rows(report: dict[str, Any] | Report) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the per-model speed and memory table (empty without speed)."""
-    speed = report.get("speed") or {}
-    models = speed.get("models", []) if isinstance(speed, dict) else []
+    r = report if isinstance(report, Report) else Report.of(report)
+    models = r.speed.models if r.speed else []
     return [h for _, h in SPEED_COLUMNS], [
         ["—" if m.get(k) is None else str(m[k]) for k, _ in SPEED_COLUMNS] for m in models]
 
 
 def markdown(report: dict[str, Any]) -> str:
-    header, cells = table_rows(report)
-    q = report["quality"]
-    lines = [f"# tarjama bench — {report['suite']['name']} ({report['run_id']})", ""]
-    if report.get("command"):
-        lines += ["Command:", "", "```", " ".join(report["command"]), "```", ""]
+    r = Report.of(report)
+    header, cells = table_rows(r)
+    lines = [f"# tarjama bench — {r.suite} ({r.run_id})", ""]
+    if r.command:
+        lines += ["Command:", "", "```", " ".join(r.command), "```", ""]
     lines += _md_table(header, cells)
     lines += ["", "`route`: direct, or pivot-en (ar→en, then en→X); `Δ… (p)`: the row minus the "
-              f"baseline system ({report.get('baseline', '—')}) on the same test set and "
+              f"baseline system ({r.baseline or '—'}) on the same test set and "
               "direction, with sacrebleu's paired bootstrap p-value (approximate randomisation "
               "in the JSON); `flagged`: test segments with at least one QA flag "
               "(translate.checks); `errors`: segments that could not be translated; `s`: "
               "translation wall time. A `(doc)` row is one document-level segment (no CI).", ""]
-    speed_header, speed_cells = speed_rows(report)
-    if speed_cells:
-        speed = report["speed"]
-        forced = speed.get("forced_tokens")
+    speed_header, speed_cells = speed_rows(r)
+    if r.speed and speed_cells:
+        forced = r.speed.forced_tokens
         lines += ["## Speed and memory, per model", "",
-                  f"{speed['what']}; workload: {speed['models'][0].get('workload', '')}"
+                  f"{r.speed.what}; workload: {r.speed.models[0].get('workload', '')}"
                   + (f"; every output forced to {forced} tokens" if forced else "") + ".", ""]
         lines += [*_md_table(speed_header, speed_cells), ""]
     lines += ["## Signatures (sacrebleu)", ""]
-    lines += [f"- {name}: `{sig}`" for name, sig in q["signatures"].items()]
+    lines += [f"- {name}: `{sig}`" for name, sig in r.signatures.items()]
     by_check: dict[str, int] = {}
-    for r in q["rows"]:
-        for check, n in r["flags"].get("by_check", {}).items():
+    for row in r.rows:
+        for check, n in row.by_check.items():
             by_check[check] = by_check.get(check, 0) + n
     if by_check:
         lines += ["", "## QA flags by check (all rows)", ""]
         lines += [f"- {c}: {n}" for c, n in sorted(by_check.items(), key=lambda x: -x[1])]
-    if q["pivot"]:
+    if r.pivot:
         lines += ["", "## Pivot ar→en→X against direct ar→X, per system", "",
                   "| test set | pair | system | metric | direct | pivot | Δ | p (bootstrap) | "
                   "p (AR) |", "|---|---|---|---|---|---|---|---|---|"]
-        for p in q["pivot"]:
-            sig = {s["name"]: s for s in p.get("significance", {}).get("systems", [])}
-            piv = sig.get("pivot-en", {}).get("scores", {})
-            for metric, d in p["direct"].items():
-                cell = piv.get(metric, {})
-                lines.append(f"| {p['testset']} | {p['pair']} | {p.get('system', '')} | "
-                             f"{metric} | {d:.2f} | {p['pivot'][metric]:.2f} | "
-                             f"{p['delta'][metric]:+.2f} | {_p(cell.get('p_bootstrap'))} | "
-                             f"{_p(cell.get('p_ar'))} |")
-    if q["published"]:
+        for p in r.pivot:
+            for metric, d in p.direct.items():
+                p_bs, p_ar = p.tests.get(metric, (None, None))
+                lines.append(f"| {p.testset} | {p.pair} | {p.system} | "
+                             f"{metric} | {d:.2f} | {p.pivot[metric]:.2f} | "
+                             f"{p.delta[metric]:+.2f} | {_p(p_bs)} | {_p(p_ar)} |")
+    if r.published:
         lines += ["", "## Published scores of these models (their authors' test sets)", ""]
-        lines += [f"- {p['model']} {p['pair']} {p['testset']}: BLEU {p['BLEU']}, chrF "
-                  f"{p['chrF']:.1f} ({p['source']})" for p in q["published"]]
-    attributions = sorted({t["attribution"] for t in report["testsets"] if t["attribution"]})
-    if attributions:
-        lines += ["", "## Test data", ""] + [f"- {a}" for a in attributions]
-    v, m = report["versions"], report["machine"]
+        lines += [f"- {p.model} {p.pair} {p.testset}: BLEU {p.bleu}, chrF "
+                  f"{p.chrf:.1f} ({p.source})" for p in r.published]
+    if r.attributions:
+        lines += ["", "## Test data", ""] + [f"- {a}" for a in r.attributions]
+    m = r.machine
     lines += ["", "## Environment", "",
-              "- " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
+              "- " + ", ".join(f"{k} {val}" for k, val in r.versions.items() if val),
               f"- {m.get('processor', '')}, {m.get('cpus_usable', m.get('cpu_count'))} CPUs"
               + (f", {m['memory_gb']} GB" if "memory_gb" in m else "")
               + f"; load average {', '.join(f'{x:.1f}' for x in m.get('load_average', []))}",
@@ -197,29 +191,30 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _labels(rows: list[dict[str, Any]]) -> list[str]:
-    return [f"{r['testset']}\n{r['pair']} {r['route']}"
-            + ("" if r["system"] == DEFAULT_SYSTEM else f"\n{r['system']}") for r in rows]
+def _labels(rows: list[Row]) -> list[str]:
+    return [f"{r.testset}\n{r.pair} {r.route}"
+            + ("" if r.system == DEFAULT_SYSTEM else f"\n{r.system}") for r in rows]
 
 
 def scores_chart(report: dict[str, Any]) -> bytes:
     """Grouped bars: BLEU, chrF, chrF++ per row, with the bootstrap CI as error bars."""
     plt = _pyplot()
-    rows = report["quality"]["rows"]
-    metrics = [m for m in METRIC_ORDER if m != "TER" and any(m in r["scores"] for r in rows)]
+    r = Report.of(report)
+    rows = r.rows
+    metrics = [m for m in METRIC_ORDER if m != "TER" and any(m in row.scores for row in rows)]
     fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * len(rows) + 2), 4.5))
     width = 0.8 / max(1, len(metrics))
+    none = Score(0.0)
     for i, metric in enumerate(metrics):
         xs = [j + (i - (len(metrics) - 1) / 2) * width for j in range(len(rows))]
-        vals = [r["scores"].get(metric, {}).get("score", 0.0) for r in rows]
-        errs = [r["scores"].get(metric, {}).get("ci") or 0.0 for r in rows]
+        vals = [row.scores.get(metric, none).score for row in rows]
+        errs = [row.scores.get(metric, none).ci or 0.0 for row in rows]
         bars = ax.bar(xs, vals, width, yerr=errs, capsize=3, label=metric)
         ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
     ax.set_xticks(range(len(rows)), _labels(rows), fontsize=8)
     ax.set_ylim(0, 105)
     ax.set_ylabel("score (sacrebleu)")
-    ax.set_title(f"Translation quality — {report['suite']['name']} ({report['run_id']})",
-                 fontsize=10)
+    ax.set_title(f"Translation quality — {r.suite} ({r.run_id})", fontsize=10)
     ax.legend(fontsize=8)
     return _png(fig)
 
@@ -227,13 +222,12 @@ def scores_chart(report: dict[str, Any]) -> bytes:
 def flags_chart(report: dict[str, Any]) -> bytes:
     """Stacked bars: QA flags per check and row, as a share of sentences checked."""
     plt = _pyplot()
-    rows = report["quality"]["rows"]
-    checks = sorted({c for r in rows for c in r["flags"].get("by_check", {})})
+    rows = Report.of(report).rows
+    checks = sorted({c for row in rows for c in row.by_check})
     fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * len(rows) + 2), 4.0))
     bottom = [0.0] * len(rows)
     for check in checks:
-        vals = [100.0 * r["flags"].get("by_check", {}).get(check, 0)
-                / max(1, r["flags"].get("sentences", 0)) for r in rows]
+        vals = [100.0 * row.by_check.get(check, 0) / max(1, row.sentences) for row in rows]
         ax.bar(range(len(rows)), vals, 0.6, bottom=bottom, label=check)
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     if not checks:

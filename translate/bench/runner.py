@@ -156,8 +156,8 @@ def run_quality(suite: Suite, systems: Sequence[System] | None = None, *,
                            confidence=o.confidence, checks=o.checks, segment=o.segment,
                            pivot=o.pivot, significance=o.significance)
     rows = QualityBench(engines, qopts, progress).run(testsets)
-    if o.significance:
-        compare_to_baseline(rows, testsets, baseline.name, qopts)
+    tested = compare_to_baseline(rows, testsets, baseline.name, qopts) if o.significance \
+        else {}
     now = _dt.datetime.now(_dt.timezone.utc)
     unique = {id(e): e for _, es in engines for e in es.values()}.values()
     report = {
@@ -179,7 +179,7 @@ def run_quality(suite: Suite, systems: Sequence[System] | None = None, *,
         "quality": {
             "rows": [r.to_dict() for r in rows],
             "signatures": signatures(rows),
-            "pivot": pivot_comparisons(rows, testsets, qopts),
+            "pivot": pivot_comparisons(rows, testsets, qopts, tested),
             "published": published_scores(unique),
         },
         "speed": profile(unique, suite, progress) if o.speed else None,

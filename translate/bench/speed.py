@@ -15,27 +15,37 @@ models. Each child reports its progress on stderr, so the caller can show a bar 
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from translate.bench.environment import machine_info, peak_rss_mb, repo_root, versions
-from translate.bench.testsets import SEED_STEM
-from translate.errors import RuntimeFailure, UsageError
-from translate.values import ProgressFactory, ProgressFn
+from translate.bench.environment import machine_info, peak_rss_mb, versions
+from translate.bench.measure import (
+    article_inputs,
+    child_main,
+    latency_percentiles,
+    ntrex_lines,
+    report_progress,
+    run_in_child,
+    seed_article,
+)
+from translate.errors import UsageError
+from translate.values import DecodeOptions, Hypothesis, ProgressFactory, ProgressFn
+
+if TYPE_CHECKING:
+    from translate.engines.base import Engine
+
+Note = Callable[[str], None]  # says what is being built
+Models = dict[str, dict[str, str]]  # lang → {"model", "ct2", "ct2_vmap", "model_id"}
 
 LANGS = ("en", "ru")
 SPEED_ENGINES = ("naive", "transformers", "ct2-int8", "ct2-int8-concurrent", "ct2-int8-vmap",
            "ct2-int8-b32", "ct2-int8-beam2", "ct2-int8-beam1")
 SLOW = ("naive", "transformers")
-PROGRESS = "\x1eprogress"  # a child's progress line on stderr: PROGRESS done total
 
 
 @dataclass
@@ -50,6 +60,7 @@ class SpeedSpec:
     large: int = 200  # sentences of the larger workload
     slow_large: int = 48  # of which the slow engines (naive, transformers) translate this many
     seed: str = ""  # seed article path; the packaged one when empty
+    data_dir: str = ""  # holds ntrex128/ for the large workload (translate.bench.measure)
     work_dir: str = ""  # built shape models and conversions; the model store when empty
 
 
@@ -64,26 +75,21 @@ class Workload:
         return [u for b in self.seed_blocks for u in b]
 
 
-def load_workload(spec: SpeedSpec, count_tokens: Any) -> Workload:
-    from translate.fsio import read_lines, read_text
+def load_workload(spec: SpeedSpec, count_tokens: Callable[[str], int]) -> Workload:
     from translate.models import spm as spm_lib
-    from translate.segment import segment_text
 
-    seed = Path(spec.seed) if spec.seed else \
-        repo_root() / "seeds" / f"{SEED_STEM}.ar.txt"
-    article = segment_text(read_text(seed), source=seed.name, count_tokens=count_tokens)
-    blocks = [[u for s in b.sentences for u in s.units()] for b in article.translatable_blocks]
-    ntrex = repo_root().parent / "shared" / "data" / "ntrex128" / "newstest2019-ref.arb.txt"
-    if ntrex.is_file():
-        lines = [x.strip() for x in read_lines(ntrex) if x.strip()][:spec.large]
-        source = f"NTREX-128 newstest2019-ref.arb.txt, first {len(lines)} lines (CC BY-SA 4.0)"
+    text, name, _ = seed_article("ar", spec.seed or None)
+    blocks = article_inputs(text, source=name, lang="ar", count_tokens=count_tokens)
+    found = ntrex_lines(spec.data_dir or None, spec.large)
+    if found is not None:
+        lines, source = found
     else:
         lines = spm_lib.synthetic_text("ar", n=spec.large, seed=1)
         source = f"{len(lines)} synthetic Arabic-letter sentences (NTREX-128 not present)"
     return Workload(blocks, lines, source)
 
 
-def prepare(spec: SpeedSpec, note: Any = None) -> dict[str, Any]:
+def prepare(spec: SpeedSpec, note: Note | None = None) -> Models:
     """Shape models (built when not given), their int8 conversions and, for Marian, a vmap
     variant."""
     from translate.models.adapters import adapter_for
@@ -126,7 +132,7 @@ def prepare(spec: SpeedSpec, note: Any = None) -> dict[str, Any]:
 
 
 def run(spec: SpeedSpec, progress: ProgressFactory | None = None,
-        note: Any = None) -> dict[str, Any]:
+        note: Note | None = None) -> dict[str, Any]:
     """Every engine of ``spec`` on the same workload; ``progress(engine)`` gives each engine's
     bar, ``note(message)`` says what is being built."""
     from translate.models.adapters import adapter_for
@@ -159,6 +165,7 @@ def run(spec: SpeedSpec, progress: ProgressFactory | None = None,
     spec_out = asdict(spec)
     spec_out["models"] = {k: Path(v).name for k, v in spec.models.items()}
     spec_out["work_dir"] = Path(spec.work_dir).name if spec.work_dir else ""
+    spec_out["data_dir"] = Path(spec.data_dir).name if spec.data_dir else ""
     return {"spec": spec_out, "machine": {**machine_info(), "versions": versions()},
             "models": recorded,
             "workload": {"seed_units": len(workload.seed_units),
@@ -179,6 +186,9 @@ def run_and_write(spec: SpeedSpec, output: Path | None, *, name: str = "speed",
     bad = sorted(set(spec.models) - set(LANGS))
     if bad:
         raise UsageError(f"bench speed --model takes en=DIR and ru=DIR, not {', '.join(bad)}")
+    from translate.bench.measure import ntrex_dir
+
+    ntrex_dir(spec.data_dir or None)  # a --data-dir without NTREX-128: refused before the work
     results, _, where = default_locations()
     notes = [where] if where and output is None else []
     out_dir = output if output is not None else results / "speed"
@@ -195,60 +205,29 @@ def run_and_write(spec: SpeedSpec, output: Path | None, *, name: str = "speed",
 # --- in the child process -------------------------------------------------------------------
 
 
-def in_child(what: str, name: str, spec: SpeedSpec, models: dict[str, Any],
+def in_child(what: str, name: str, spec: SpeedSpec, models: Models,
              wl: Workload, progress: ProgressFn | None = None) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter: its own load time, threads and peak RSS.
-
-    A subprocess, not multiprocessing: spawn re-imports the parent's __main__, which for
-    ``python -m translate`` would start the CLI again inside the child. Its progress lines
-    arrive on stderr as it works.
-    """
+    """Run one measurement in a fresh interpreter: its own load time, threads and peak RSS."""
     job = {"what": what, "name": name, "spec": asdict(spec), "models": models,
            "workload": asdict(wl)}
-    proc = subprocess.Popen([sys.executable, "-m", "translate.bench.speed"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    assert proc.stdin is not None and proc.stderr is not None and proc.stdout is not None
-    proc.stdin.write(json.dumps(job))
-    proc.stdin.close()
-    errors = []
-    for line in proc.stderr:  # the result is one short line on stdout: read it after
-        if line.startswith(PROGRESS):
-            done, total = (int(x) for x in line.split()[1:3])
-            if progress:
-                progress(done, total)
-        elif line.strip():
-            errors.append(line.strip())
-    out = proc.stdout.read()
-    if proc.wait() != 0:
-        raise RuntimeFailure(f"speed benchmark of {name} failed: "
-                             f"{(errors or ['no output'])[-1]}")
-    return json.loads(out.strip().splitlines()[-1])
+    return run_in_child("translate.bench.speed", job, f"speed benchmark of {name}", progress)
 
 
-def _child() -> None:
-    job = json.loads(sys.stdin.read())
+def _child(job: dict[str, Any]) -> dict[str, Any]:
     spec = SpeedSpec(**{**job["spec"], "engines": tuple(job["spec"]["engines"])})
     wl = Workload(**job["workload"])
     if job["what"] == "cache":
-        out = measure_cache(spec, job["models"], wl)
-    else:
-        out = measure(job["name"], spec, job["models"], wl)
-    print(json.dumps(out))
+        return measure_cache(spec, job["models"], wl)
+    return measure(job["name"], spec, job["models"], wl)
 
 
-def _options(spec: SpeedSpec, **kw: Any) -> Any:
-    from translate.values import DecodeOptions
-
-    base: dict[str, Any] = {
-        "beam": spec.beam, "batch_size": spec.batch_size, "threads": spec.threads,
-        "min_decoding_length": spec.forced_tokens, "max_decoding_length": spec.forced_tokens,
-        "device": "cpu"}
-    base.update(kw)
-    return DecodeOptions(**base)
+def _options(spec: SpeedSpec) -> DecodeOptions:
+    return DecodeOptions(beam=spec.beam, batch_size=spec.batch_size, threads=spec.threads,
+                         min_decoding_length=spec.forced_tokens,
+                         max_decoding_length=spec.forced_tokens, device="cpu")
 
 
-def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, Any]:
+def _engines(name: str, spec: SpeedSpec, models: Models) -> dict[str, Engine | NaiveEngine]:
     from translate.engines.ct2 import Ct2Options, CTranslate2Engine
     from translate.engines.hf import TransformersEngine
     from translate.models.store import resolve
@@ -258,22 +237,22 @@ def _engines(name: str, spec: SpeedSpec, models: dict[str, Any]) -> dict[str, An
     if name == "transformers":
         return {lang: TransformersEngine(resolve(models[lang]["model"]), "ar", lang,
                                          _options(spec)) for lang in LANGS}
-    kw: dict[str, Any] = {}
+    options = _options(spec)
     key, ct2 = "ct2", Ct2Options()
     if name == "ct2-int8-concurrent":
-        kw["threads"] = max(1, spec.threads // 2)
+        options = replace(options, threads=max(1, spec.threads // 2))
     elif name == "ct2-int8-vmap":
         key, ct2 = "ct2_vmap", Ct2Options(use_vmap=True)
     elif name.startswith("ct2-int8-beam"):
-        kw["beam"] = int(name.removeprefix("ct2-int8-beam"))
+        options = replace(options, beam=int(name.removeprefix("ct2-int8-beam")))
     elif name.startswith("ct2-int8-b"):
-        kw["batch_size"] = int(name.removeprefix("ct2-int8-b"))
-    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, _options(spec, **kw),
-                                    ct2) for lang in LANGS}
+        options = replace(options, batch_size=int(name.removeprefix("ct2-int8-b")))
+    return {lang: CTranslate2Engine(resolve(models[lang][key]), "ar", lang, options, ct2)
+            for lang in LANGS}
 
 
-def _translate_both(engines: dict[str, Any], texts: list[str], concurrent: bool,
-                    report: Any = None) -> int:
+def _translate_both(engines: dict[str, Engine | NaiveEngine], texts: list[str],
+                    concurrent: bool, report: Callable[[int], None] | None = None) -> int:
     """Translate ``texts`` into both languages; return the output tokens."""
     if concurrent:
         from concurrent.futures import ThreadPoolExecutor
@@ -297,10 +276,10 @@ class _Progress:
 
     def __call__(self, n: int) -> None:
         self.done += n
-        print(f"{PROGRESS} {self.done} {self.total}", file=sys.stderr, flush=True)
+        report_progress(self.done, self.total)
 
 
-def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict[str, Any]:
+def measure(name: str, spec: SpeedSpec, models: Models, wl: Workload) -> dict[str, object]:
     concurrent = name == "ct2-int8-concurrent"
     large = wl.large[:spec.slow_large] if name in SLOW else wl.large
     report = _Progress(len(LANGS) * (len(wl.seed_units) + len(large)) + len(wl.seed_units))
@@ -322,7 +301,7 @@ def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) ->
     t2 = time.perf_counter()
     large_tokens = _translate_both(engines, large, concurrent, report)
     large_s = time.perf_counter() - t2
-    q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    p50, p95 = latency_percentiles(latencies)
     return {
         "engine": name,
         "describe": engines["en"].describe(),
@@ -331,8 +310,8 @@ def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) ->
         "seed_e2e_s": round(load_s + seed_s, 3),
         "seed_tokens": seed_tokens,
         "seed_tok_s": round(seed_tokens / seed_s, 1),
-        "paragraph_latency_p50_s": round(statistics.median(latencies), 3),
-        "paragraph_latency_p95_s": round(q[18], 3),
+        "paragraph_latency_p50_s": p50,
+        "paragraph_latency_p95_s": p95,
         "large_sentences": len(large) * len(LANGS),
         "large_tokens": large_tokens,
         "large_s": round(large_s, 3),
@@ -343,7 +322,7 @@ def measure(name: str, spec: SpeedSpec, models: dict[str, Any], wl: Workload) ->
     }
 
 
-def measure_cache(spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict[str, Any]:
+def measure_cache(spec: SpeedSpec, models: Models, wl: Workload) -> dict[str, object]:
     """The seed article twice through fresh engines sharing one cache: a rerun's speed-up."""
     from translate.cache import TranslationCache
 
@@ -355,7 +334,8 @@ def measure_cache(spec: SpeedSpec, models: dict[str, Any], wl: Workload) -> dict
             t0 = time.perf_counter()
             engines = _engines("ct2-int8", spec, models)  # a rerun is a new process: new engines
             for e in engines.values():
-                e.cache = cache
+                if not isinstance(e, NaiveEngine):
+                    e.cache = cache
             _translate_both(engines, wl.seed_units, False, report)
             runs.append(time.perf_counter() - t0)
         cache.close()
@@ -388,11 +368,12 @@ class NaiveEngine:
             self.model = adapter.transformers_classes()[1].from_pretrained(self.path).eval()
         self.kwargs = adapter.generate_kwargs(self.tok, self.tokenizer)
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> dict[str, object]:
         return {"backend": "transformers generate per paragraph", "dtype": "float32",
                 "beam": self.spec.beam}
 
-    def translate_detailed(self, texts: list[str]) -> list[Any]:
+    def translate_detailed(self, texts: list[str],
+                           progress: ProgressFn | None = None) -> list[Hypothesis]:
         import torch
 
         from translate.values import Hypothesis
@@ -413,4 +394,4 @@ class NaiveEngine:
 
 
 if __name__ == "__main__":
-    _child()
+    child_main(_child)

@@ -121,7 +121,7 @@ def load_suite(path: str | Path) -> Suite:
         raw = _toml().loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{p}: not valid UTF-8") from None
-    except Exception as e:  # tomllib.TOMLDecodeError: report line and column, no traceback
+    except ValueError as e:  # tomllib.TOMLDecodeError: report line and column, no traceback
         raise UsageError(f"{p}: invalid TOML: {e}") from None
     return suite_from_dict(raw, base=p.resolve().parent, where=str(p))
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import typer
 
-from translate.cli import align, bench, cache, convert, corpus, models, score, segment, train
-from translate.cli import translate_cmd
+from translate.cli import align, bench, cache, convert, corpus, models, score, segment
+from translate.cli import serve, train, translate_cmd
 from translate.cli.root import app
 
 # Groups of subcommands: "parent child" → the group's help (None: the group is also a command,
@@ -55,6 +55,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "corpus split": corpus.split_command,
     "score": score.score_command,
     "train": train.train_command,
+    "serve": serve.serve_command,
 }
 
 

@@ -171,6 +171,9 @@ def speed_command(
     work_dir: Annotated[Path | None, typer.Option(
         help="Where shape models and conversions are built [default: the model store].")
     ] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        help="Where ntrex128/ is, for the larger workload; default $TARJAMA_DATA, else "
+             "generated sentences.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="DIR", help="Folder for NAME.json, NAME.md, NAME.png "
                                               "[default: eval/results/speed inside this "
@@ -200,7 +203,7 @@ def speed_command(
                      engines=tuple(value(e) for e in engine) if engine else SpeedSpec.engines,
                      forced_tokens=forced_tokens, beam=beam, threads=threads,
                      batch_size=batch_size, large=large, slow_large=min(slow_large, large),
-                     work_dir=str(work_dir or ""))
+                     work_dir=str(work_dir or ""), data_dir=str(data_dir or ""))
     progress = Progress(quiet)
     with progress.running():
         table, written, notes = run_and_write(spec, output, name=name, force=force,

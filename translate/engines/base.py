@@ -13,7 +13,12 @@ how to run a model, not which family it is.
 
 The model itself is loaded on first need (``load()``), not in the constructor, and so is the
 tokenizer: counting tokens only needs the tokenizer, and a rerun served from the cache never pays
-for the weights.
+for the weights. Loaded weights are shared: engines of one model (two directions of NLLB, or a
+retry's twin) with the same backend and compute settings hold one copy (``shared_weights``).
+
+Only a known engine failure (``engine_errors``: the runtime errors torch, CTranslate2 and the
+tokenizers raise, out-of-memory included) turns an input into a flagged, untranslated segment;
+anything else is a bug and propagates.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ from __future__ import annotations
 import copy
 import threading
 import time
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from translate.errors import RuntimeFailure, UsageError
-from translate.models.adapters import adapter_for
-from translate.models.store import ModelRef
+from translate.models.store import ResolvedModel
 from translate.values import (
     BackendOptions,
     DecodeOptions,
@@ -42,6 +47,30 @@ if TYPE_CHECKING:
     from translate.models.adapters.base import Tokenizer
 
 _LOAD_LOCK = threading.RLock()
+T = TypeVar("T")
+#: (backend, model directory, compute settings): one loaded copy of a model's weights.
+WeightsKey = tuple[str, str, tuple[object, ...]]
+
+
+class _Weights:
+    """A loaded copy of a model (a torch module, a CTranslate2 translator), in a holder the
+    registry can refer to weakly: it lives as long as an engine holds it."""
+
+    __slots__ = ("__weakref__", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+# Keyed also by the files' (size, mtime): a model rebuilt in place is loaded anew.
+_SHARED: weakref.WeakValueDictionary[tuple[WeightsKey, object], _Weights] = \
+    weakref.WeakValueDictionary()
+
+
+def loaded_weights() -> list[WeightsKey]:
+    """The copies of weights loaded in this process now (translate.engines.loaded_weights)."""
+    with _LOAD_LOCK:
+        return [key for key, _ in list(_SHARED.keys())]
 
 
 @dataclass
@@ -65,7 +94,14 @@ class Engine(ABC):
     #: The options only this backend reads; others' are refused, not silently ignored.
     options_type: ClassVar[type[BackendOptions]] = BackendOptions
 
-    def __init__(self, ref: ModelRef, src_lang: str, tgt_lang: str,
+    #: What a failing batch may raise that is the engine's, not a bug: the runtime errors of
+    #: torch (CUDA out of memory included), CTranslate2 and the tokenizers. A batch failing so is
+    #: retried item by item and only the culprit is flagged; anything else propagates.
+    engine_errors: ClassVar[tuple[type[Exception], ...]] = (RuntimeError,)
+    #: RuntimeError subclasses that are bugs, never an input's fault.
+    bug_errors: ClassVar[tuple[type[Exception], ...]] = (NotImplementedError, RecursionError)
+
+    def __init__(self, ref: ResolvedModel, src_lang: str, tgt_lang: str,
                  options: DecodeOptions | None = None,
                  backend_options: BackendOptions | None = None) -> None:
         self.ref = ref
@@ -78,7 +114,7 @@ class Engine(ABC):
             raise TypeError(f"the {self.backend} backend takes {self.options_type.__name__}, "
                             f"not {type(backend_options).__name__}")
         self.backend_options = backend_options
-        self.adapter = adapter_for(ref.path)  # reads the config only; refuses unknown families
+        self.adapter = ref.adapter  # the family, found when the model was resolved
         # A model that cannot translate this direction is refused now, before any loading.
         self.adapter.check_direction(src_lang, tgt_lang)
         self.stats = EngineStats()
@@ -86,6 +122,7 @@ class Engine(ABC):
         self._loaded = False
         self._fingerprint: str | None = None
         self._tokenizer: Tokenizer | None = None
+        self._weights: _Weights | None = None  # this engine's hold on the shared copy
 
     def load(self) -> Engine:
         """Load the model now (idempotent); ``translate`` calls it when it has work to do."""
@@ -99,6 +136,23 @@ class Engine(ABC):
                 self._loaded = True
                 self.stats.load_seconds += time.perf_counter() - started
         return self
+
+    def weights_settings(self) -> tuple[object, ...]:
+        """What the loaded weights depend on besides the model (device, compute type,
+        threads): engines that agree on it share one copy."""
+        return ()
+
+    def shared_weights(self, load: Callable[[], T]) -> T:
+        """The process's loaded copy of this model for this backend and settings, made by
+        ``load`` when there is none yet (backends call it from ``_load``)."""
+        key: WeightsKey = (self.backend, str(self.ref.path), self.weights_settings())
+        with _LOAD_LOCK:
+            holder = _SHARED.get((key, self.ref.stamp()))
+            if holder is None:
+                holder = _Weights(load())
+                _SHARED[(key, self.ref.stamp())] = holder
+            self._weights = holder
+        return cast(T, holder.value)
 
     def with_options(self, **changes: Any) -> Engine:
         """The same loaded model decoding with other options (e.g. repetition controls for a
@@ -248,9 +302,9 @@ class Engine(ABC):
     def _generate_safely(self, items: list[str]) -> list[Hypothesis]:
         try:
             hyps = self._generate(items)
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:
+        except self.engine_errors as e:
+            if isinstance(e, self.bug_errors):
+                raise
             if len(items) == 1:
                 return [_failed(e)]
             # One input can break a whole batch (a tokenizer edge case, an OOM on the longest):
@@ -263,9 +317,9 @@ class Engine(ABC):
     def _generate_one(self, text: str) -> Hypothesis:
         try:
             return self._generate([text])[0]
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:
+        except self.engine_errors as e:
+            if isinstance(e, self.bug_errors):
+                raise
             return _failed(e)
 
     # -- backend hooks ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ already a conversion is used as is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from translate.engines.base import Engine, choose_device
@@ -74,27 +75,36 @@ class CTranslate2Engine(Engine):
                                         ctranslate2.get_cuda_device_count(), "CTranslate2")
         return self.device
 
+    def weights_settings(self) -> tuple[object, ...]:
+        return (self._device(), self._compute_type(), max(1, self.backend_options.inter_threads),
+                self.options.threads)
+
     def _load(self) -> None:
+        self.translator: Any
+        self.translator, self.model_dir = self.shared_weights(self._load_translator)
+        if self.backend_options.use_vmap and not (self.model_dir / "vmap.txt").is_file():
+            raise UsageError(f"--vmap: {self.model_dir} has no vmap.txt "
+                             "(convert with `tarjama models convert ... --vmap FILE`)")
+
+    def _load_translator(self) -> tuple[Any, Path]:
         import ctranslate2
 
         from translate.models.convert import ensure_converted
 
-        self.model_dir = ensure_converted(self.ref)
-        if self.backend_options.use_vmap and not (self.model_dir / "vmap.txt").is_file():
-            raise UsageError(f"--vmap: {self.model_dir} has no vmap.txt "
-                             "(convert with `tarjama models convert ... --vmap FILE`)")
+        model_dir = ensure_converted(self.ref)
         try:
-            self.translator: Any = ctranslate2.Translator(
-                str(self.model_dir),
+            translator = ctranslate2.Translator(
+                str(model_dir),
                 device=self._device(),
                 compute_type=self._compute_type(),
                 inter_threads=max(1, self.backend_options.inter_threads),
                 intra_threads=self.options.threads,
             )
         except ValueError as e:  # e.g. a compute type this CPU or GPU cannot run
-            raise UsageError(f"CTranslate2 cannot load {self.model_dir}: {e}") from None
+            raise UsageError(f"CTranslate2 cannot load {model_dir}: {e}") from None
         except RuntimeError as e:  # a truncated or damaged model.bin
-            raise damaged_model(self.model_dir, e) from None
+            raise damaged_model(model_dir, e) from None
+        return translator, model_dir
 
     def encode(self, text: str) -> list[str]:
         """Source tokens exactly as the family's transformers tokenizer produces them."""

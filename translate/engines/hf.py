@@ -17,6 +17,18 @@ from translate.models.adapters.base import damaged_model
 from translate.values import Hypothesis
 
 
+def _weight_errors() -> tuple[type[Exception], ...]:
+    import pickle
+
+    from safetensors import SafetensorError
+
+    # safetensors: SafetensorError; torch.load: RuntimeError, UnpicklingError, EOFError; a
+    # missing or unreadable file: OSError; a config at odds with the tensors: ValueError,
+    # KeyError. Anything else is a bug and is not dressed up as damaged files.
+    return (SafetensorError, pickle.UnpicklingError, EOFError, OSError, RuntimeError,
+            ValueError, KeyError)
+
+
 class TransformersEngine(Engine):
     backend = "transformers"
 
@@ -28,30 +40,41 @@ class TransformersEngine(Engine):
         # through its own logger, which the CLI's progress display would be garbled by.
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
-
         if self.options.threads:
             torch.set_num_threads(self.options.threads)
         gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
         self.device = choose_device(self.options.device, gpus, "torch")
-        path = self.ref.path
-        _, model_class = self.adapter.transformers_classes()
+        tokenizer = self.tokenizer  # a damaged tokenizer file says so itself (UsageError)
         with warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses; opus-mt's own pipeline does not need it.
             warnings.simplefilter("ignore")
             try:
-                self.hf_tokenizer: Any = self.adapter.transformers_tokenizer(self.tokenizer)
-                self.model: Any = model_class.from_pretrained(
+                self.hf_tokenizer: Any = self.adapter.transformers_tokenizer(tokenizer)
+            except Exception as e:  # `tokenizers` raises a bare Exception for a damaged
+                # tokenizer.json (sentencepiece a RuntimeError): at load time, and said with
+                # its class and text, so a bug here is not hidden either
+                raise damaged_model(self.ref.path, e) from None
+        self.model: Any = self.shared_weights(self._load_model)
+        self._eos = self.hf_tokenizer.eos_token_id
+        self._pad = self.hf_tokenizer.pad_token_id
+
+    def weights_settings(self) -> tuple[object, ...]:
+        return (self.device,)
+
+    def _load_model(self) -> Any:
+        path = self.ref.path
+        _, model_class = self.adapter.transformers_classes()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                model = model_class.from_pretrained(
                     str(path),
                     use_safetensors=(path / "model.safetensors").is_file(),
                     trust_remote_code=False,
                 )
-            except MemoryError:
-                raise
-            except Exception as e:  # safetensors, torch and OSError all mean "damaged files"
+            except _weight_errors() as e:  # what truncated or garbled weight files raise
                 raise damaged_model(path, e) from None
-        self.model.to(self.device).eval()
-        self._eos = self.hf_tokenizer.eos_token_id
-        self._pad = self.hf_tokenizer.pad_token_id
+        return model.to(self.device).eval()
 
     def _generate(self, batch: list[str]) -> list[Hypothesis]:
         import torch

@@ -19,14 +19,14 @@ from typing import Any
 
 from translate.errors import MissingExtraError, OutputExistsError, RuntimeFailure, UsageError
 from translate.fsio import atomic_dir, check_output_dir
-from translate.models.adapters import META, adapter_for, config_copy_name
-from translate.models.store import ModelRef, resolve, store_dir, store_path
+from translate.models.adapters import META, config_copy_name
+from translate.models.store import ResolvedModel, is_hub_id, resolve, store_dir, store_path
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_float32", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
 
 
-def conversion_dir(ref: ModelRef, quantization: str = "int8") -> Path:
+def conversion_dir(ref: ResolvedModel, quantization: str = "int8") -> Path:
     """Where the store keeps the conversion of ``ref``.
 
     A hub id has one place (beside its pulled copy); a local directory is keyed by its content
@@ -47,13 +47,13 @@ def read_meta(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def is_fresh(ct2_dir: Path, ref: ModelRef) -> bool:
+def is_fresh(ct2_dir: Path, ref: ResolvedModel) -> bool:
     """A finished conversion of exactly these weights (not of an older version of them)."""
     return (ct2_dir / "model.bin").is_file() and \
         read_meta(ct2_dir).get("source_fingerprint") == ref.fingerprint()
 
 
-def ensure_converted(ref: ModelRef, quantization: str = "int8") -> Path:
+def ensure_converted(ref: ResolvedModel, quantization: str = "int8") -> Path:
     """The CTranslate2 directory for ``ref``, converted once (again when it is stale)."""
     if ref.is_ct2:
         return ref.path
@@ -73,8 +73,8 @@ def convert(spec: str, *, quantization: str = "int8", out: Path | None = None,
     return convert_ref(ref, target, quantization=quantization, force=force, vmap=vmap)
 
 
-def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", force: bool = False,
-                vmap: Path | None = None) -> Path:
+def convert_ref(ref: ResolvedModel, target: Path, *, quantization: str = "int8",
+                force: bool = False, vmap: Path | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization!r}: choose from {', '.join(QUANTIZATIONS)}")
     check_output_dir(target)  # not a file, and writable: before the converter runs
@@ -85,10 +85,11 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
     try:
         import ctranslate2  # noqa: F401
         from ctranslate2.converters import TransformersConverter
+        from safetensors import SafetensorError
     except ModuleNotFoundError:
         raise MissingExtraError("ctranslate2") from None
 
-    adapter = adapter_for(ref.path)
+    adapter = ref.adapter
     with atomic_dir(target, "convert") as tmp:
         converter = TransformersConverter(
             str(ref.path),
@@ -101,7 +102,8 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
                 # The converter refuses an existing directory; ours is fresh and empty.
                 converter.convert(str(tmp), vmap=str(vmap) if vmap else None,
                                   quantization=quantization, force=True)
-        except Exception as e:  # the converter raises bare ValueError/KeyError/OSError
+        except (ValueError, KeyError, OSError, RuntimeError, SafetensorError) as e:
+            # what the converter raises for weights it cannot read (no class of its own)
             raise RuntimeFailure(f"converting {ref.spec} to CTranslate2 failed: "
                                  f"{type(e).__name__}: {e}") from None
         # CTranslate2 writes a config.json of its own: the family's is kept under another name.
@@ -110,7 +112,7 @@ def convert_ref(ref: ModelRef, target: Path, *, quantization: str = "int8", forc
     return target
 
 
-def _write_meta(d: Path, ref: ModelRef, model_type: str, quantization: str,
+def _write_meta(d: Path, ref: ResolvedModel, model_type: str, quantization: str,
                 vmap: Path | None) -> None:
     import ctranslate2
 
@@ -124,7 +126,7 @@ def _write_meta(d: Path, ref: ModelRef, model_type: str, quantization: str,
         "ctranslate2": ctranslate2.__version__,
     }
     (d / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    # store._model_id_of reads this key, so a converted directory keeps the model's readable id.
+    # adapters.read_config reads this key, so a converted directory keeps the model's readable id.
     cfg_path = d / "config.json"
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     cfg["tarjama_model_id"] = ref.model_id
@@ -132,8 +134,7 @@ def _write_meta(d: Path, ref: ModelRef, model_type: str, quantization: str,
 
 
 def _is_hub_id(spec: str) -> bool:
-    return spec.count("/") == 1 and not spec.startswith(("/", ".", "~")) and \
-        not Path(spec).expanduser().exists()
+    return is_hub_id(spec) and not Path(spec).expanduser().exists()
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from translate.registry import lookup
+from translate.registry import lookup_class
 
 if TYPE_CHECKING:
     from translate.render.base import Renderer
@@ -33,5 +33,7 @@ def get_renderer(name: str, *, lines: bool = False) -> Renderer:
         from translate.errors import UsageError
 
         raise UsageError(f"--lines writes {' or '.join(LINE_RENDERERS)}, not --format {name}")
+    from translate.render.base import Renderer
+
     registry = LINE_RENDERERS if lines else RENDERERS
-    return lookup(registry, name, "format")()  # type: ignore[no-any-return]
+    return lookup_class(registry, name, "format", Renderer)()

@@ -175,13 +175,13 @@ def segment_file(path: str | Path, *, encoding: str | None = None, fmt: str = "a
                  lang: str = "ar", model: str | None = None,
                  max_tokens: int = DEFAULT_MAX_TOKENS) -> Segmentation:
     """Read an article (``-``: stdin) and segment it; ``model`` counts tokens with that
-    model's source.spm instead of the conservative estimate."""
+    model's tokenizer instead of the conservative estimate."""
     from translate.readers import read_article
-    from translate.segment.chunk import spm_counter
+    from translate.segment.chunk import model_counter
 
     source_text = read_article(path, encoding=encoding, fmt=fmt, source_lang=lang)
     article = segment_text(source_text.text, source=source_text.source, lang=lang,
-                           count_tokens=spm_counter(model) if model else None,
+                           count_tokens=model_counter(model, lang) if model else None,
                            markup=source_text.format != "text", max_tokens=max_tokens)
     article.notes["input"] = source_text.to_dict()
     if model:

@@ -69,7 +69,7 @@ def chunk_text(text: str, limit: int, count: Counter) -> list[str]:
 
     try:
         overhead = max(0, count(""))  # e.g. the end-of-sentence token every call adds
-    except Exception:  # a counter that refuses empty input has no fixed overhead to learn
+    except (ValueError, RuntimeError):  # a counter refusing empty input: no overhead to learn
         overhead = 0
     units, seps, costs = _fit_units(units, seps, limit, cost_of, overhead)
     ends = _clause_ends(units, seps)
@@ -185,30 +185,28 @@ def _join(units: list[str], seps: list[str], a: int, b: int) -> str:
     return units[a] + "".join(seps[i] + units[i] for i in range(a + 1, b))
 
 
-def spm_counter(spec: str) -> Counter:
-    """A token counter from a model's ``source.spm`` (tokens + end-of-sentence, as Marian sees).
+def model_counter(spec: str, src_lang: str = "ar") -> Counter:
+    """A token counter for ``src_lang`` text as the model given by ``spec`` reads it, through
+    its family's adapter (Marian's source.spm, NLLB's tokenizer.json, ...).
 
-    ``spec`` is a model directory, a ``.spm`` file, or a hub id already on disk (no download:
-    segmenting never reaches the network). Only sentencepiece is imported, never torch.
+    ``spec`` is a model directory (converted or not), a hub id already on disk (no download:
+    segmenting never reaches the network), or a bare SentencePiece model: a ``.spm`` file or a
+    directory holding only ``source.spm``, counted as Marian counts (pieces + end-of-sentence).
     """
     path = Path(spec).expanduser()
-    if path.is_file():
-        spm_path = path
-    elif (path / "source.spm").is_file():
-        spm_path = path / "source.spm"
-    elif path.is_dir():
-        raise UsageError(f"{path} has no source.spm; pass an opus-mt model directory")
-    else:
-        from translate.models.store import resolve
+    bare = path if path.is_file() else path / "source.spm"
+    if bare.is_file() and not (path / "config.json").is_file():
+        from translate.models.adapters.marian import MarianTokenizer
 
-        spm_path = resolve(spec, download=False).path / "source.spm"
-        if not spm_path.is_file():
-            raise ModelNotFoundError(spec, [str(spm_path)], "no source.spm")
-    import sentencepiece
+        return MarianTokenizer.from_spm(bare).count
+    if path.is_dir() and not (path / "config.json").is_file():
+        raise UsageError(f"{path} is neither a model directory (no config.json) nor has a "
+                         "source.spm; pass a model directory")
+    from translate.models.store import resolve
 
-    sp = sentencepiece.SentencePieceProcessor()
     try:
-        sp.Load(str(spm_path))
-    except (OSError, RuntimeError) as e:
-        raise UsageError(f"{spm_path}: not a SentencePiece model ({e})") from None
-    return lambda text: len(sp.encode(text)) + 1
+        return resolve(spec, download=False).adapter.source_counter(src_lang)
+    except ModelNotFoundError as e:
+        raise ModelNotFoundError(spec, e.looked_in, "not on disk; segmenting never downloads",
+                                 f"run `tarjama models pull {spec}` first, or pass a model "
+                                 "directory") from None

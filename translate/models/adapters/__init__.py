@@ -13,11 +13,14 @@ Marian, the family every model before the adapters was: its file checks then say
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.models.adapters.base import read_json, unsupported
-from translate.registry import load
+from translate.errors import UsageError
+from translate.models.adapters.base import read_object, unsupported
+from translate.registry import load_class
 
 if TYPE_CHECKING:
     from translate.models.adapters.base import ModelAdapter
@@ -43,7 +46,9 @@ def families() -> list[str]:
 def adapter_class(model_type: str, where: Path) -> type[ModelAdapter]:
     if model_type not in ADAPTERS:
         raise unsupported(model_type, where, families())
-    return load(ADAPTERS[model_type])  # type: ignore[no-any-return]
+    from translate.models.adapters.base import ModelAdapter
+
+    return load_class(ADAPTERS[model_type], ModelAdapter)
 
 
 def config_copy_name(model_type: str) -> str:
@@ -51,32 +56,59 @@ def config_copy_name(model_type: str) -> str:
     return f"{model_type}_config.json"
 
 
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a model directory's config says, read and checked once (translate.models.store)."""
+
+    model_type: str  # the family's registry key
+    config: dict[str, Any]  # the transformers config (kept beside a conversion)
+    declared: bool  # the config names its model_type (else Marian is assumed)
+    model_id: str | None  # the hub id the directory records, when it records one
+
+
+def read_config(path: Path) -> ModelConfig:
+    """The config of a model directory, converted or not; a config.json that is not a JSON
+    object, or names its model_type with something other than a string, is a UsageError."""
+    own = read_object(path / "config.json")
+    recorded_id = _recorded_id(own or {})
+    if own is not None and "model_type" in own:
+        model_type = own["model_type"]
+        if not isinstance(model_type, str) or not model_type:
+            raise UsageError(f"{path / 'config.json'}: model_type must be a family name such as "
+                             f'"marian", not {json.dumps(model_type)}')
+        return ModelConfig(model_type, own, True, recorded_id)
+    if (path / "model.bin").is_file():  # a CTranslate2 conversion: config.json is CTranslate2's
+        recorded = (read_object(path / META) or {}).get("model_type")
+        for model_type in ([recorded] if isinstance(recorded, str) else []) + list(ADAPTERS):
+            kept = read_object(path / config_copy_name(model_type))
+            if kept is not None or model_type == recorded:
+                return ModelConfig(model_type, kept or {}, True,
+                                   recorded_id or _recorded_id(kept or {}))
+    return ModelConfig(DEFAULT_MODEL_TYPE, own or {}, False, recorded_id)
+
+
+def _recorded_id(config: dict[str, Any]) -> str | None:
+    name = config.get("_name_or_path") or config.get("tarjama_model_id")
+    return name if isinstance(name, str) and name and not name.startswith("/") else None
+
+
 def model_config(path: Path) -> tuple[str, dict[str, Any]]:
     """(model_type, the transformers config) of a model directory, converted or not."""
-    config = read_json(path / "config.json")
-    if isinstance(config.get("model_type"), str):
-        return config["model_type"], config
-    if (path / "model.bin").is_file():  # a CTranslate2 conversion
-        recorded = read_json(path / META).get("model_type")
-        for model_type in ([recorded] if isinstance(recorded, str) else []) + list(ADAPTERS):
-            kept = read_json(path / config_copy_name(model_type))
-            if kept or model_type == recorded:
-                return model_type, kept
-    return DEFAULT_MODEL_TYPE, config
+    found = read_config(path)
+    return found.model_type, found.config
 
 
-def adapter_type(path: Path) -> type[ModelAdapter]:
+def adapter_type(path: Path, found: ModelConfig | None = None) -> type[ModelAdapter]:
     """The adapter class of the model in ``path`` (its family, and within a ``model_type``
     that covers several, the variant its files say it is); reads small files only."""
-    model_type, config = model_config(path)
-    return adapter_class(model_type, path / "config.json").variant(path, config)
+    found = found or read_config(path)
+    return adapter_class(found.model_type, path / "config.json").variant(path, found.config)
 
 
-def adapter_for(path: Path) -> ModelAdapter:
+def adapter_for(path: Path, found: ModelConfig | None = None) -> ModelAdapter:
     """The adapter of the model in ``path``; an unsupported family is a one-line UsageError."""
-    model_type, config = model_config(path)
-    cls = adapter_class(model_type, path / "config.json").variant(path, config)
-    return cls(path, model_type, config)
+    found = found or read_config(path)
+    return adapter_type(path, found)(path, found.model_type, found.config)
 
 
 def hub_files() -> list[str]:

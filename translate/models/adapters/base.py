@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -119,6 +120,13 @@ class ModelAdapter(ABC):
     def tokenizer(self, src_lang: str, tgt_lang: str) -> Tokenizer:
         """The tokenizer of the direction ``src_lang`` → ``tgt_lang``."""
 
+    def source_counter(self, src_lang: str) -> Callable[[str], int]:
+        """How many tokens a ``src_lang`` text is as the model reads it, whatever the target
+        (what the chunker compares with the limit when segmenting without a direction). A
+        family whose source tokens depend on the target (a target-language token) overrides
+        it; for the others any target gives the same count."""
+        return self.tokenizer(src_lang, src_lang).count
+
     @abstractmethod
     def transformers_classes(self) -> tuple[Any, Any]:
         """(tokenizer class, model class) of the family in transformers, imported here."""
@@ -153,6 +161,24 @@ def load_spm(path: Path) -> Any:
     if not loaded:  # pragma: no cover - Load raises on failure in practice
         raise RuntimeFailure(f"cannot load {path}")
     return sp
+
+
+def read_object(path: Path) -> dict[str, Any] | None:
+    """A JSON object file that must be well formed: None when absent, a UsageError when it
+    cannot be read or is not an object (``[1,2]``, ``null``), never silently ``{}``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path} cannot be read: {e}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise UsageError(f"{path} is not valid JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold a JSON object, not {json.dumps(data)[:40]}")
+    return data
 
 
 def read_json(path: Path) -> dict[str, Any]:

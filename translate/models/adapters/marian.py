@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,17 @@ _NAMED = re.compile(r"opus-mt-(?:tc-big-|tc-base-)?([a-z]{2,3})-([a-z]{2,3})$")
 class MarianTokenizer(Tokenizer):
     """``source.spm`` in, ``target.spm`` out; ``target_token`` in front for multi-target."""
 
-    def __init__(self, path: Path, target_token: str | None = None) -> None:
-        self._source = load_spm(path / "source.spm")
+    def __init__(self, path: Path, target_token: str | None = None, *,
+                 source_spm: Path | None = None) -> None:
+        self._source = load_spm(source_spm or path / "source.spm")
         self._target_path = path / "target.spm"
         self._target: Any = None  # only decoding needs it: counting tokens never loads it
         self.target_token = target_token
+
+    @classmethod
+    def from_spm(cls, source_spm: Path) -> MarianTokenizer:
+        """A counter over a bare source SentencePiece model (no model directory around it)."""
+        return cls(source_spm.parent, source_spm=source_spm)
 
     def encode(self, text: str) -> list[str]:
         code: list[str] = [self.target_token] if self.target_token else []
@@ -78,6 +85,11 @@ class MarianAdapter(ModelAdapter):
 
     def tokenizer(self, src_lang: str, tgt_lang: str) -> MarianTokenizer:
         return MarianTokenizer(self.path, self.target_token(tgt_lang))
+
+    def source_counter(self, src_lang: str) -> Callable[[str], int]:
+        # The target changes the count only by the one >>xxx<< token a multi-target model reads.
+        codes = sorted(self.language_tokens())
+        return MarianTokenizer(self.path, codes[0] if codes else None).count
 
     def check_direction(self, src_lang: str, tgt_lang: str) -> None:
         if self.language_tokens():

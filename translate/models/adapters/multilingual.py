@@ -15,6 +15,7 @@ first use, never when a model is only listed or checked.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from translate.errors import UsageError
@@ -89,6 +90,11 @@ class LanguageCodeAdapter(ModelAdapter):
 
     def tokenizer(self, src_lang: str, tgt_lang: str) -> CodeTokenizer:
         return CodeTokenizer(self, self.code(src_lang), self.code(tgt_lang))
+
+    def source_counter(self, src_lang: str) -> Callable[[str], int]:
+        # The source reads <source code> pieces </s> whatever the target: any other will do.
+        target = next(lang for lang in sorted(self.codes) if lang != src_lang)
+        return self.tokenizer(src_lang, target).count
 
     def load_transformers_tokenizer(self, src_code: str, tgt_code: str) -> Any:
         from transformers.utils import logging as hf_logging

@@ -1,0 +1,88 @@
+"""A handshake for the tests that interrupt a real `tarjama` process (SIGINT, SIGKILL).
+
+Polling for outputs and then signalling races the run: a fast machine finishes before the
+signal, a slow one is signalled before the interesting part. Instead the child is started
+through this file, which wraps ONE library function in the child only: at the chosen call the
+wrapper creates a marker file and then blocks that thread for good. The test waits for the
+marker (the child is now exactly where the test wants it, and can never finish on its own),
+then signals. The library itself is not told anything: no variable, no test mode.
+
+    python tests/pause_kit.py MARKER MODULE:ATTR NTH NEEDLE before|after -- tarjama args...
+
+``MODULE:ATTR`` (``translate.run:atomic_write``, ``translate.corpus.store:CorpusStore.
+add_article``) is wrapped; it pauses at the NTH call whose arguments contain NEEDLE (any call
+when NEEDLE is empty), before or after the real call.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve()
+
+
+def command(marker: Path, target: str, tarjama_args: list[str], *, nth: int = 1,
+            needle: str = "", after: bool = False) -> list[str]:
+    """The argv that runs ``tarjama_args`` pausing at ``target`` (see the module docstring)."""
+    return [sys.executable, str(HERE), str(marker), target, str(nth), needle,
+            "after" if after else "before", "--", *tarjama_args]
+
+
+def wait_for(marker: Path, proc: Any, timeout: float = 600) -> None:
+    """Until the child has paused (its marker exists); fails if it ended first."""
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the child ended (exit {proc.returncode}) before pausing")
+        if time.monotonic() > deadline:  # a hang guard, not a timing condition
+            raise AssertionError(f"the child never reached its pause point in {timeout} s")
+        time.sleep(0.02)
+
+
+def _install(marker: Path, target: str, nth: int, needle: str, after: bool) -> None:
+    module_name, _, path = target.partition(":")
+    owner: Any = importlib.import_module(module_name)
+    *parents, name = path.split(".")
+    for part in parents:
+        owner = getattr(owner, part)
+    real: Callable[..., Any] = getattr(owner, name)
+    seen = 0
+    lock = threading.Lock()
+
+    def pause() -> None:
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        threading.Event().wait()  # this thread stays here until the process ends
+
+    @functools.wraps(real)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal seen
+        with lock:
+            matched = not needle or needle in repr((args, kwargs))
+            seen += matched
+            here = matched and seen == nth
+        if here and not after:
+            pause()
+        result = real(*args, **kwargs)
+        if here:
+            pause()
+        return result
+
+    setattr(owner, name, wrapper)
+
+
+if __name__ == "__main__":
+    marker_arg, target_arg, nth_arg, needle_arg, when, dashes, *rest = sys.argv[1:]
+    assert dashes == "--" and when in ("before", "after"), sys.argv
+    _install(Path(marker_arg), target_arg, int(nth_arg), needle_arg, when == "after")
+    sys.argv = ["tarjama", *rest]
+    from translate.cli import main
+
+    main()
