@@ -38,7 +38,7 @@ SPLIT = ["--test-articles", "2", "--dev-articles", "1"]
 # beam 1 where only the machine translation of unseen news is decoded (the aligner's MT and the
 # bench): the tiny models run every line to the length cap, and beam 4 costs 4x for nothing
 BEAM = ["--beam", "1"]
-TRAIN = ["--epochs", "8", "--batch-size", "16", "--lr", "3e-3", "--threads", "2"]
+TRAIN = ["--epochs", "40", "--batch-size", "16", "--lr", "3e-3", "--threads", "2"]
 LIMIT = ["--limit", "15"]  # lines of each test set the bench decodes (the base decodes to the cap)
 
 
