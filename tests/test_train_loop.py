@@ -85,7 +85,7 @@ def test_corpus_split_train_bench(wide_base, tmp_path, pairs_b):
     out = tmp_path / "tuned"
     trained = runner.invoke(app, [
         "train", "--train", str(tmp_path / "split"), "-m", f"ar-en={wide_base}", "-o", str(out),
-        "--epochs", "20", "--batch-size", "4", "--lr", "2e-3", "--threads", "2", "--bench",
+        "--epochs", "40", "--batch-size", "4", "--lr", "3e-3", "--threads", "2", "--bench",
         "--bench-testset", str(DATA / "pairs.ar-en.tsv")])
     assert trained.exit_code == 0, trained.output
     report = json.loads((tmp_path / "tuned.bench" / "quality.json").read_text("utf-8"))
