@@ -164,12 +164,19 @@ def test_cli_split_refuses_a_non_empty_directory_and_takes_out_alias(tmp_path):
     (out / "keep.txt").write_text("mine")
     args = ["corpus", "split", "--db", str(db), "--test-articles", "1", "--dev-articles", "1"]
     refused = runner.invoke(app, [*args, "-o", str(out)])
-    assert refused.exit_code == 2 and "--force" in refused.output
-    assert (out / "keep.txt").read_text() == "mine"
-    ok = runner.invoke(app, [*args, "--out", str(out), "--force", "-f", "json"])
+    assert refused.exit_code == 2 and "not made by tarjama" in refused.output
+    # a user's folder is never replaced, not even with --force (issue 25's rule)
+    forced = runner.invoke(app, [*args, "-o", str(out), "--force"])
+    assert forced.exit_code == 2 and (out / "keep.txt").read_text() == "mine"
+    mine = tmp_path / "split2"
+    first = runner.invoke(app, [*args, "--out", str(mine), "-f", "json"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, [*args, "--out", str(mine), "-f", "json"])
+    assert again.exit_code == 2 and "--force" in again.output
+    ok = runner.invoke(app, [*args, "--out", str(mine), "--force", "-f", "json"])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["splits"]["test"]["articles"] == 1
-    assert not (out / "keep.txt").exists() and (out / "test" / "test.ar").is_file()
+    assert (mine / "test" / "test.ar").is_file()
 
 
 def test_cli_split_too_few_articles_is_one_line(tmp_path):

@@ -110,7 +110,7 @@ def train_command(
 def _bench_request(request, extra: list[str], *, check_only: bool) -> None:  # type: ignore[no-untyped-def]
     """Base (the baseline) against the trained model on the split's test set and ``extra``."""
     from translate.bench.runner import BenchRequest, run_bench
-    from translate.cli.bench import _print_report
+    from translate.cli.bench import report_text
 
     test = request.train_dir / "test"
     if not test.is_dir():
@@ -130,7 +130,7 @@ def _bench_request(request, extra: list[str], *, check_only: bool) -> None:  # t
                          history=where / "history.jsonl", force=request.force,
                          command=request.command)
     result = run_bench(bench)
-    _print_report(result.report)
+    typer.echo(report_text(result.report, "text"), nl=False)
     for line in result.written:
         typer.echo(f"wrote {line}", err=True)
 
