@@ -99,7 +99,12 @@ def test_output_rules(tmp_path, split_dir, fixture_models):
     refused = runner.invoke(app, args)
     assert refused.exit_code == 2 and "--force" in refused.output
     assert (out / "mine.txt").read_text() == "keep"
-    missing = runner.invoke(app, [*args, "--force", "--resume"])
+    # a folder tarjama did not make is never replaced, not even with --force (issue 25)
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 2 and "not made by tarjama" in forced.output
+    assert (out / "mine.txt").read_text() == "keep"
+    fresh = [a if a != str(out) else str(tmp_path / "new-model") for a in args]
+    missing = runner.invoke(app, [*fresh, "--resume"])
     assert missing.exit_code == 2 and "no interrupted run" in missing.output
 
 
