@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from translate.cli import align, bench, cache, convert, corpus, models, score, segment
-from translate.cli import serve, translate_cmd
+from translate.cli import serve, train, translate_cmd
 from translate.cli.root import app
 
 # Groups of subcommands: "parent child" → the group's help (None: the group is also a command,
@@ -52,7 +52,9 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "corpus stats": corpus.stats_command,
     "corpus build": corpus.build_command,
     "corpus import": corpus.import_command,
+    "corpus split": corpus.split_command,
     "score": score.score_command,
+    "train": train.train_command,
     "serve": serve.serve_command,
 }
 

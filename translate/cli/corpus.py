@@ -23,12 +23,14 @@ from translate.cli.options import (
     Choice,
     ForceOption,
     ModelOption,
+    OutAlias,
     OutputOption,
     QuietOption,
     ResultFormatOption,
     choices,
     emit,
     format_option,
+    output_dir,
     output_option,
     render,
     value,
@@ -328,3 +330,43 @@ def import_command(
     error = result.failure()
     if error is not None:
         raise error
+
+
+@command
+def split_command(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DIR",
+        help="Directory for train/, dev/, test/ and manifest.json.")] = None,
+    out: OutAlias = None,
+    db: DbOption = Path("corpus.sqlite"),
+    pair: Annotated[str, typer.Option(
+        parser=Choice(("ar-en", "ar-ru")), help="The language pair to split.")] = "ar-en",
+    test_articles: Annotated[int, typer.Option(min=1, help="Articles held out for test.")] = 10,
+    dev_articles: Annotated[int, typer.Option(
+        min=0, help="Articles held out for dev (evaluated each epoch by train).")] = 5,
+    min_score: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Remove pairs whose alignment score (the probability that the "
+        "alignment is right) is below this.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the article shuffle.")] = 0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a non-empty output directory.")] = False,
+    fmt: ResultFormatOption = "text",
+) -> None:
+    """Split the corpus into train/dev/test by article, filtered, for `tarjama train`.
+
+    No article is in two splits; pairs are removed when unaligned (empty side, 1-0 bead), below
+    --min-score, in the wrong script, copies of their source, of an outlying length ratio, or
+    duplicates (exact or once normalised; a source in test leaves dev and train). manifest.json
+    counts each removal.
+
+    Examples:
+
+      tarjama corpus split --db corpus.sqlite --pair ar-en -o split/ --min-score 0.5
+
+      tarjama bench -m en=BASE -m en=OUT --testset split/test
+    """
+    from translate.train.split import SplitRequest, split_corpus
+
+    result = split_corpus(SplitRequest(db, pair, output_dir(output, out), test_articles,
+                                       dev_articles, min_score, seed, force))
+    typer.echo(render(result, fmt).rstrip("\n"))

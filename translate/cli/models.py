@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from translate.cli.common import Progress, command, old_spelling, one_spelling
+from translate.cli.common import Progress, command, old_spelling, one_spelling, parse_assignments
 from translate.cli.options import (
     ForceOption,
     OutputOption,
@@ -150,6 +150,10 @@ def fixture_overfit(
         "--to", help="Language of a bare TSV's second column [default: as --from].")] = None,
     source_lang: Annotated[str | None, old_spelling("--source-lang")] = None,
     target_lang: Annotated[str | None, old_spelling("--target-lang")] = None,
+    vocab_from: Annotated[list[str] | None, typer.Option(
+        metavar="LANG=FILE", help="Also train the tokenizers on FILE's lines (one sentence a "
+        "line) in LANG, so the model has pieces beyond its pairs and `tarjama train` can "
+        "teach it new sentences. Repeatable.")] = None,
     force: ModelForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -166,7 +170,10 @@ def fixture_overfit(
       tarjama models fixture overfit --family nllb --pairs ar-en=en.tsv --pairs ar-ru=ru.tsv -o DIR
 
       tarjama translate seeds/lavrov-sahel-2025-04-03.ar.txt -m en=DIR -m ru=DIR -o out/
+
+      tarjama models fixture overfit --pairs pairs.tsv --vocab-from ar=news.ar -o fx-wide
     """
+    from translate.fsio import read_lines
     from translate.models.fixture import read_pairs_tsv, train_overfit
 
     source = one_spelling(from_lang, source_lang, "--from/--source-lang")
@@ -179,6 +186,8 @@ def fixture_overfit(
             family=value(family), steps=steps, seed=seed, force=force,
             progress=progress.callback("training"),
             inputs=[spec.rpartition("=")[2] for spec in pairs],
+            vocab_from={lang: read_lines(path)
+                        for lang, path in parse_assignments(vocab_from, "--vocab-from").items()},
             **_named_in_file(pairs[0], source, target) if by_direction is None else {})
     if not quiet:
         typer.echo(f"wrote {out} ({_summary(report)})", err=True)

@@ -199,3 +199,19 @@ def decode_options(*, max_decoding_length: int = DEFAULT_MAX_DECODING_LENGTH,
 Device = choices("Device", ("auto", "cpu", "cuda"))
 DeviceOption = Annotated[Device, typer.Option(  # type: ignore[valid-type]
     help="Where to decode: auto (cuda when available), cpu, cuda.")]
+
+# --out: the spelling `corpus build` and older scripts use; -o/--output is the convention
+OutAlias = Annotated[Path | None, typer.Option("--out", hidden=True)]
+
+
+def output_dir(output: Path | None, out: Path | None) -> Path:
+    """The directory of ``-o/--output``, or of its hidden alias ``--out``."""
+    from translate.errors import UsageError
+
+    if output is not None and out is not None and output != out:
+        raise UsageError("give -o/--output once (--out is the same option)")
+    chosen = output or out
+    if chosen is None:
+        raise UsageError("missing option '-o' / '--output' DIR")
+    return chosen
+

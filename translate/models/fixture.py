@@ -94,8 +94,13 @@ def train_overfit(
     source_lang: str | None = None,
     target_lang: str | None = None,
     inputs: Sequence[str | Path] = (),
+    vocab_from: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """Train a tiny model of ``family`` until it reproduces every pair; write it to ``out``.
+
+    ``vocab_from`` ({lang: sentences}) trains the tokenizers on that wider text too, so the
+    model has pieces for words beyond its pairs and a fine-tune can teach it new sentences
+    (with its own pairs only, any unseen character would be ``<unk>``).
 
     ``pairs``: one direction's pairs (``source_lang`` → ``target_lang``, each read off its
     side's script if None), or ``{(src, tgt): pairs}`` for a multilingual family. A language
@@ -114,10 +119,12 @@ def train_overfit(
     if max_steps < 1:
         raise UsageError(f"steps must be at least 1, got {max_steps}")
     started = time.perf_counter()
+    extra = vocab_from or {}
+    _check_vocab_langs(extra, directions)
     with _staging(out, force, inputs) as tmp, overfit.quiet():
-        vocab_size = fam.write_tokenizer(tmp, [e.source for e in examples],
-                                         [e.target for e in examples], directions,
-                                         OVERFIT_SHAPE, seed)
+        sources = [e.source for e in examples] + _wider(extra, {s for s, _ in directions})
+        targets = [e.target for e in examples] + _wider(extra, {t for _, t in directions})
+        vocab_size = fam.write_tokenizer(tmp, sources, targets, directions, OVERFIT_SHAPE, seed)
         fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)
         overfit.check_round_trip(tmp, examples)
         with overfit.torch_threads(overfit.THREADS):
@@ -150,6 +157,19 @@ def train_overfit(
         "params": params,
         "seed": seed,
     }
+
+
+def _wider(texts: Mapping[str, Sequence[str]], langs: set[str]) -> list[str]:
+    """The ``vocab_from`` sentences of ``langs``, blank ones dropped."""
+    return [t for lang in sorted(langs) for t in texts.get(lang, ()) if t.strip()]
+
+
+def _check_vocab_langs(texts: Mapping[str, Sequence[str]],
+                       directions: Sequence[tuple[str, str]]) -> None:
+    unused = sorted(set(texts) - {lang for d in directions for lang in d})
+    if unused:
+        raise UsageError(f"--vocab-from {', '.join(unused)}: no direction of the model has "
+                         "that language")
 
 
 def _examples(pairs: Pairs | Mapping[tuple[str, str], Pairs], source_lang: str | None,

@@ -142,8 +142,6 @@ def check_round_trip(d: Path, examples: Sequence[Example]) -> None:
 def encode(d: Path, examples: Sequence[Example]) -> dict[str, Any]:
     """One padded training batch over every direction: input ids, attention mask, labels and
     the decoder inputs (the labels shifted right behind the decoder start token)."""
-    import torch
-
     rows: list[tuple[list[int], list[int], int]] = [([], [], 0)] * len(examples)
     pad, start = 0, 0
     for direction, indices in directions(examples).items():
@@ -156,6 +154,16 @@ def encode(d: Path, examples: Sequence[Example]) -> dict[str, Any]:
         forced = len(tok.target_prefix or [])
         for i, ids, labels in zip(indices, enc["input_ids"], enc["labels"], strict=True):
             rows[i] = (list(ids), list(labels), forced)
+    return pad_batch(rows, pad, start)
+
+
+def pad_batch(rows: Sequence[tuple[list[int], list[int], int]], pad: int, start: int
+              ) -> dict[str, Any]:
+    """Rows of (source ids, label ids, forced target tokens) as one padded batch. The decoder
+    inputs are built here, not by the model from the labels: its shift would put <pad> where a
+    forced language token (masked out of the loss) must be read."""
+    import torch
+
     width = max(len(ids) for ids, _, _ in rows)
     label_width = max(len(labels) for _, labels, _ in rows)
     return {
@@ -234,28 +242,38 @@ def min_margin(logits: Any, labels: Any, pad: int) -> float:
 
 def mismatches(model: Any, d: Path, examples: Sequence[Example]) -> list[tuple[int, str]]:
     """(index, output) of each pair that decoding as the engines do it does not reproduce."""
+    failing = []
+    for direction, indices in directions(examples).items():
+        adapter, tok, hf = tokenizers(d, direction)
+        texts = generate(model, adapter, tok, hf, [examples[i].source for i in indices])
+        failing += [(i, got) for i, got in zip(indices, texts, strict=True)
+                    if got != examples[i].target]
+    return sorted(failing)
+
+
+def generate(model: Any, adapter: Any, tok: Any, hf: Any, sources: Sequence[str], *,
+             beam: int = 4, batch_size: int = 64) -> list[str]:
+    """Translate ``sources`` with an in-memory model as the transformers engine decodes
+    (translate.engines.hf): its length budget and stopping rule, no end token forced at the
+    limit (mBART-50 ships no generation_config.json: transformers' default max_length of 20
+    would cut it), the family's forced target token."""
     import torch
 
     was_training = model.training
     model.eval()
-    failing = []
+    device = next(model.parameters()).device
+    out: list[str] = []
     with torch.no_grad():
-        for direction, indices in directions(examples).items():
-            adapter, tok, hf = tokenizers(d, direction)
-            batch = hf([tok.source_text(examples[i].source) for i in indices], padding=True,
-                       return_tensors="pt")
-            # As the transformers engine decodes (translate.engines.hf): its length budget and
-            # stopping rule, no end token forced at the limit (mBART-50 ships no
-            # generation_config.json: transformers' default max_length of 20 would cut it).
+        for i in range(0, len(sources), batch_size):
+            batch = hf([tok.source_text(s) for s in sources[i:i + batch_size]], padding=True,
+                       return_tensors="pt").to(device)
             budget = DecodeOptions().max_new_tokens(int(batch["attention_mask"].sum(1).max()))
-            out = model.generate(**batch, num_beams=4, max_new_tokens=budget, max_length=None,
+            ids = model.generate(**batch, num_beams=beam, max_new_tokens=budget, max_length=None,
                                  forced_eos_token_id=None, early_stopping=False,
                                  **adapter.generate_kwargs(hf, tok))
-            texts = hf.batch_decode(out, skip_special_tokens=True)
-            failing += [(i, got) for i, got in zip(indices, texts, strict=True)
-                        if got != examples[i].target]
+            out += hf.batch_decode(ids, skip_special_tokens=True)
     model.train(was_training)
-    return sorted(failing)
+    return out
 
 
 def describe(failing: list[tuple[int, str]], examples: Sequence[Example], limit: int = 3) -> str:
