@@ -9,7 +9,7 @@ import each other for a type (which is how import cycles start).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 #: ``(done, total)``: called as work advances.
@@ -50,8 +50,12 @@ class DecodeOptions:
         keep = ("beam", "max_input_length", "max_decoding_length", "min_decoding_length",
                 "no_repeat_ngram_size", "repetition_penalty", *SAMPLING_KEYS)
         key = {k: v for k, v in asdict(self).items() if k in keep}
-        if not self.sampling:  # the seed changes nothing then: do not split the cache on it
-            key.pop("seed")
+        # Options added after caches existed stay out of the key at their defaults, so entries
+        # written before them still hit; the seed changes nothing without sampling.
+        defaults = {f.name: f.default for f in fields(self)}
+        for name in SAMPLING_KEYS:
+            if key[name] == defaults[name] or (name == "seed" and not self.sampling):
+                key.pop(name)
         return key
 
     @property
