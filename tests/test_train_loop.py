@@ -94,7 +94,7 @@ def test_corpus_split_train_bench(wide_base, tmp_path, pairs_b):
     assert systems == {"base", "tuned"}
     assert {t for t, _ in rows} == {"test/test", "pairs.ar-en"}
     bleu = {k: r["scores"]["BLEU"]["score"] for k, r in rows.items()}
-    assert bleu[("pairs.ar-en", "base")] == 100.0  # the base reproduces A
+    assert bleu[("pairs.ar-en", "base")] == pytest.approx(100.0)  # the base reproduces A
     tuned_a = rows[("pairs.ar-en", "tuned")]
     assert tuned_a["significance"] is not None  # forgetting, with its p-values
     # the train split's own lines: far above the base

@@ -351,6 +351,7 @@ def split_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Replace a non-empty output directory.")] = False,
     fmt: ResultFormatOption = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Split the corpus into train/dev/test by article, filtered, for `tarjama train`.
 
@@ -369,4 +370,5 @@ def split_command(
 
     result = split_corpus(SplitRequest(db, pair, output_dir(output, out), test_articles,
                                        dev_articles, min_score, seed, force))
-    typer.echo(render(result, fmt).rstrip("\n"))
+    if not quiet or fmt != "text":  # -q silences the summary, not the JSON a script asked for
+        typer.echo(render(result, fmt).rstrip("\n"))

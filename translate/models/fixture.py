@@ -135,7 +135,7 @@ def train_overfit(
             model.save_pretrained(tmp)
             fam.write_configs(tmp, OVERFIT_SHAPE, vocab_size)  # ours, not save_pretrained's
             fam.after_save(tmp)
-            _write_card(tmp, fam.family, "overfit", seed, examples)
+            _write_card(tmp, fam.family, "overfit", seed, examples, extra)
             # The proof is on the files: reload them the way every user of the model will.
             failing = overfit.mismatches(overfit.load_model(tmp), tmp, examples)
         if failing:
@@ -256,7 +256,8 @@ def build_shape(
 
 
 def _write_card(d: Path, family: str, kind: str, seed: int,
-                examples: Sequence[Example] | None) -> None:
+                examples: Sequence[Example] | None,
+                vocab_from: Mapping[str, Sequence[str]] | None = None) -> None:
     """A README.md, as every hub repository has, saying what this model is not."""
     lines = ["---", "tags:", "- translation", "- tarjama-fixture", "---", "",
              f"# tarjama fixture model ({family}, {kind})", "",
@@ -267,6 +268,10 @@ def _write_card(d: Path, family: str, kind: str, seed: int,
         text = "\n".join(f"{e.src_lang}-{e.tgt_lang}\t{e.source}\t{e.target}" for e in examples)
         digest = hashlib.sha256(text.encode()).hexdigest()
         lines += [f"- trained to reproduce {len(examples)} pairs exactly (sha256 {digest[:16]})"]
+    for lang, texts in sorted((vocab_from or {}).items()):
+        digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+        lines += [f"- {lang} tokenizer also trained on {len(texts)} more sentences "
+                  f"(sha256 {digest[:16]})"]
     (d / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
