@@ -162,6 +162,20 @@ def test_help_reflows_at_the_terminal_width(path, command, width):
     assert not cut, f"examples wrapped at {width} columns: {cut}"
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("path", "command"), TREE, ids=IDS)
+def test_help_cuts_no_option_name_or_value(path, command, width):
+    """rich used to end what did not fit with an ellipsis (``--max-decoding-l…``,
+    ``ru=Helsinki-NLP/opu…``): every name, metavar and default is shown whole."""
+    lines = at_width(app, path, width)
+    shown = " ".join(BOX.sub(" ", line) for line in lines)
+    assert shown.count("…") == render(path).count("…"), f"`tarjama {' '.join(path)} --help`"
+    names = [opt for p in command.params if not getattr(p, "hidden", False)
+             for opt in (*p.opts, *getattr(p, "secondary_opts", ())) if opt.startswith("--")]
+    missing = [n for n in names if not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", shown)]
+    assert not missing, f"`tarjama {' '.join(path)} --help` at {width} columns cuts {missing}"
+
+
 def test_the_reflow_check_catches_hard_breaks():
     """A docstring with typed line breaks, rendered by typer as it is: the check sees them."""
     raw = typer.Typer()

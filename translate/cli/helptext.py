@@ -153,8 +153,67 @@ def plain_help(command: Any) -> None:
         return option
 
     command.get_help_option = get_help_option
+    format_help = command.format_help
+
+    def format_help_laid_out(ctx: Any, formatter: Any) -> None:
+        _keep_names_whole()
+        format_help(ctx, formatter)
+
+    command.format_help = format_help_laid_out
     for sub in getattr(command, "commands", {}).values():
         plain_help(sub)
+
+
+def _keep_names_whole() -> None:
+    """At 80 columns rich shrank every column of an options panel alike and cut what did not
+    fit with an ellipsis: ``--max-decoding-l…``, ``[default: ru=Helsinki-NLP/opu…]``. Here the
+    option-name columns never wrap (the help column gives way instead), and a word too long
+    for the help column folds onto the next line whole. Installed when help is first
+    formatted, so a command that is not asked for help never imports rich."""
+    import typer.rich_utils as ru
+    from rich.columns import Columns
+    from rich.table import Table
+    from rich.text import Text
+
+    if getattr(ru, "_tarjama_layout", False):
+        return
+
+    class OptionsTable(Table):
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            # typer's row: [required], long, short, negative long, negative short, type, help.
+            # The negative names (--no-x) go under the positive ones: a column of their own
+            # took 20 columns for the few flags that have one.
+            cells = list(renderables)
+            if len(cells) < 6:  # the commands table (name, description): as typer lays it
+                super().add_row(*cells, **kwargs)
+                return
+            lead = cells[:-6]
+            long, short, neg_long, neg_short = cells[-6:-2]
+            super().add_row(*lead, _stack(long, neg_long), _stack(short, neg_short),
+                            *cells[-2:], **kwargs)
+            for column in self.columns[:-2]:  # the names; then the type (folds) and the help
+                column.no_wrap = True
+
+    def _stack(first: Any, second: Any) -> Any:
+        if not (isinstance(first, Text) and isinstance(second, Text) and second.plain):
+            return first
+        out = first.copy()
+        out.append("\n")
+        out.append_text(second)
+        return out
+
+    parameter_help = ru._get_parameter_help
+
+    def folded_help(*args: Any, **kwargs: Any) -> Any:
+        rendered = parameter_help(*args, **kwargs)
+        for item in getattr(rendered, "renderables", ()) if isinstance(rendered, Columns) else ():
+            if isinstance(item, Text):
+                item.overflow = "fold"
+        return rendered
+
+    ru.Table = OptionsTable  # type: ignore[misc]
+    ru._get_parameter_help = folded_help
+    ru._tarjama_layout = True  # type: ignore[attr-defined]
 
 
 def _relabel(param: Any) -> None:
