@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from translate.values import Candidate
+
 if TYPE_CHECKING:  # the corpus model imports this module; this one needs its name only
     from translate.corpus.model import Alignment
 
@@ -56,6 +58,8 @@ class Translation:
     error: str | None = None
     hit_limit: bool = False  # the hypothesis reached the decoding limit (may be incomplete)
     retry: str | None = None  # which --retry-flagged strategy replaced the first translation
+    #: --n-best / --with-scores: the n best hypotheses, ``text`` first (empty: not asked)
+    nbest: list[Candidate] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -67,6 +71,10 @@ class Translation:
             out["hit_limit"] = True
         if self.retry:
             out["retry"] = self.retry
+        if self.nbest:
+            if self.nbest[0].score is not None:
+                out["score"] = round(self.nbest[0].score, 6)
+            out["nbest"] = [c.to_dict() for c in self.nbest]
         return out
 
 

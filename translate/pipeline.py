@@ -18,7 +18,7 @@ from typing import Any
 from translate.article import Article, RunRecord, Sentence, Translation
 from translate.checks import run_checks
 from translate.engines import load_shared
-from translate.engines.base import Engine
+from translate.engines.base import Engine, check_nbest
 from translate.errors import RuntimeFailure, UsageError
 from translate.models.store import DEFAULT_MODELS
 from translate.values import (
@@ -89,6 +89,7 @@ def make_plan(targets: Sequence[str], overrides: dict[str, str], *, via: str | N
         if not src or not tgt:
             raise UsageError(f"--model key {key!r}: use LANG (from Arabic) or SRC-TGT")
         models[(src, tgt)] = spec
+    check_nbest(options or DecodeOptions())  # before any model is loaded
     if via is not None and via not in targets and via != "en":
         raise UsageError(f"--via {via}: only 'en' is supported as a pivot")
     plan = Plan(list(targets), {}, via, backend, options or DecodeOptions(),
@@ -242,7 +243,8 @@ def _attach(sentences: list[Sentence], hyps: list[Hypothesis], lang: str, checks
     it = iter(hyps)
     for s in sentences:
         joined = join_hypotheses([next(it) for _ in s.units()])
-        t = Translation(text=joined.text, hit_limit=joined.hit_limit, error=joined.error)
+        t = Translation(text=joined.text, hit_limit=joined.hit_limit, error=joined.error,
+                        nbest=joined.nbest)
         if checks and t.error is None:
             t.flags = run_checks(s.text, t.text, lang, hit_limit=t.hit_limit)
         s.translations[lang] = t

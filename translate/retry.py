@@ -50,6 +50,7 @@ def retry_flagged(sentences: list[Sentence], lang: str, legs: list[tuple[str, st
         if best is not None:
             name, h, flags = best
             current.text, current.hit_limit, current.flags = h.text, h.hit_limit, flags
+            current.nbest = h.nbest  # the n best of the decoding kept, its text first
             current.retry = name
             replaced += 1
     return replaced

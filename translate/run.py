@@ -93,6 +93,7 @@ def translate_files(settings: TranslateSettings,
 
     targets = resolve_targets(settings.to, settings.models)
     renderer = get_renderer(settings.fmt, lines=settings.read.lines)
+    check_nbest_format(settings.decoding, renderer.name, lines=settings.read.lines)
     out = settings.output
     # "out/" names a folder even before it exists (a Path would drop the slash)
     jobs = plan_jobs(settings.sources, renderer, targets, Path(out) if out else None,
@@ -104,6 +105,15 @@ def translate_files(settings: TranslateSettings,
                        checks=settings.checks, strict=settings.strict, force=settings.force,
                        retry_flagged=settings.retry_flagged, progress=progress)
     return run.run(jobs)
+
+
+def check_nbest_format(options: DecodeOptions, fmt: str, *, lines: bool) -> None:
+    """The n best hypotheses and their scores are written where they have a place: JSON, and
+    --lines text as marian-decoder's n-best lines; an article's text, markdown or page has
+    room for one translation a segment, so asking there is a usage error, not a silent drop."""
+    if options.reports_nbest and fmt != "json" and not (lines and fmt == "text"):
+        what = "--n-best" if options.n_best > 1 else "--with-scores"
+        raise UsageError(f"{what} is written by -f json (or --lines text), not -f {fmt}")
 
 
 def plan_jobs(sources: list[str], renderer: Renderer, targets: list[str],

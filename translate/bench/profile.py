@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +67,11 @@ def measure(job: ProfileJob) -> dict[str, Any]:
     from translate.values import DecodeOptions
 
     src, _, tgt = job.pair.partition("-")
-    forced = {"min_decoding_length": job.forced_tokens, "max_decoding_length": job.forced_tokens} \
-        if job.forced_tokens else {}
     options = DecodeOptions(beam=job.beam, batch_size=job.batch_size, threads=job.threads,
-                            device=job.device, max_input_length=job.max_input_length, **forced)
+                            device=job.device, max_input_length=job.max_input_length)
+    if job.forced_tokens:  # every engine decodes exactly this many tokens
+        options = replace(options, min_decoding_length=job.forced_tokens,
+                          max_decoding_length=job.forced_tokens)
     started = time.perf_counter()
     engine = load_engine(job.spec, src, tgt, backend=job.backend, options=options,
                          backend_options={"ctranslate2": Ct2Options(

@@ -183,6 +183,17 @@ SamplingTemperatureOption = Annotated[float, typer.Option(
     min=0.0, help="Sampling temperature (below 1: sharper, above: flatter).")]
 SeedOption = Annotated[int, typer.Option(
     min=0, help="Random seed for sampling: the same seed, the same translations.")]
+NBestOption = Annotated[int, typer.Option(
+    "--n-best", min=1, max=32, metavar="N",
+    help="Also write each segment's N best hypotheses, best first (-f json: \"nbest\"; "
+         "--lines text: marian-decoder's 'ID ||| HYP ||| SCORE' lines, ID from 0). N is at most "
+         "--beam, a usage error otherwise (the beam's hypotheses are the ones ranked); with "
+         "sampling, N draws ranked by score. The translation stays the best one. Bypasses the "
+         "translation cache (it keeps one translation a segment).")]
+WithScoresOption = Annotated[bool, typer.Option(
+    "--with-scores", help="Write each hypothesis's score, as both backends report it: the "
+    "model's log-probability (end token included) / length ** --length-penalty. -f json or "
+    "--lines text; bypasses the translation cache.")]
 DEFAULT_MAX_DECODING_LENGTH = 512
 
 

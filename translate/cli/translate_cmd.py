@@ -31,12 +31,14 @@ from translate.cli.options import (
     LengthPenaltyOption,
     MaxDecodingLengthOption,
     ModelOption,
+    NBestOption,
     QuietOption,
     SamplingTemperatureOption,
     SamplingTopkOption,
     SamplingToppOption,
     SeedOption,
     ThreadsOption,
+    WithScoresOption,
     decode_options,
     format_option,
     inputs_or_stdin,
@@ -91,6 +93,8 @@ def translate_command(
     sampling_topp: SamplingToppOption = 1.0,
     sampling_temperature: SamplingTemperatureOption = 1.0,
     seed: SeedOption = 0,
+    n_best: NBestOption = 1,
+    with_scores: WithScoresOption = False,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
     threads: ThreadsOption = DEFAULT_THREADS,
     inter_threads: InterThreadsOption = 1,
@@ -140,6 +144,8 @@ def translate_command(
 
       tarjama translate archive/*.ar.txt -f json -o out/   # resumable: rerun after a crash
 
+      tarjama translate --lines test.ar --to en --n-best 4 --with-scores   # marian-style lines
+
     Several articles are checkpointed one by one in OUT/.tarjama-journal.sqlite: a run killed at
     any moment and started again skips what is done and gives the same files.
     """
@@ -166,6 +172,7 @@ def translate_command(
         retry_flagged=retry_flagged,
         decoding=DecodeOptions(beam=beam, batch_size=batch_size, max_input_length=max_tokens,
                                device=value(device), threads=threads, batch_tokens=batch_tokens,
+                               n_best=n_best, with_scores=with_scores,
                                **decode_options(
                                    max_decoding_length=max_decoding_length,
                                    length_penalty=length_penalty, sampling_topk=sampling_topk,

@@ -115,6 +115,7 @@ class Engine(ABC):
             raise TypeError(f"the {self.backend} backend takes {self.options_type.__name__}, "
                             f"not {type(backend_options).__name__}")
         self.backend_options = backend_options
+        check_nbest(self.options)
         self.adapter = ref.adapter  # the family, found when the model was resolved
         # A model that cannot translate this direction is refused now, before any loading.
         self.adapter.check_direction(src_lang, tgt_lang)
@@ -272,8 +273,14 @@ class Engine(ABC):
             self._fingerprint = self.ref.fingerprint()
         return (self._fingerprint, self.cache_identity(), self.decoding_key())
 
+    def _uses_cache(self) -> bool:
+        # The cache holds one translation per input, not its n-best list or scores: a run that
+        # reports them neither reads (an entry would come without them) nor writes (its
+        # translation is the best of n sampled draws, not what a plain run would decode).
+        return self.cache is not None and not self.options.reports_nbest
+
     def _cached(self, texts: list[str]) -> dict[str, Hypothesis]:
-        if self.cache is None or not texts:
+        if self.cache is None or not texts or not self._uses_cache():
             return {}
         return self.cache.get_many(self._cache_scope(), texts)
 
@@ -282,7 +289,7 @@ class Engine(ABC):
         A cache that cannot be written (a full disk) is given up for this run, and said so in
         ``stats.cache_error``; the translations are never lost with it."""
         good = {u: h for u, h in fresh.items() if h.error is None}
-        if self.cache is None or not good:
+        if self.cache is None or not good or not self._uses_cache():
             return
         try:
             self.cache.put_many(self._cache_scope(), good)
@@ -354,6 +361,18 @@ def choose_device(requested: str, cuda_devices: int, library: str) -> str:
     if requested not in ("cpu", "cuda"):
         raise UsageError(f"--device must be auto, cpu or cuda, not {requested!r}")
     return requested
+
+
+def check_nbest(options: DecodeOptions) -> None:
+    """--n-best N asks beam search for N of the hypotheses it keeps, so N is at most the beam:
+    transformers refuses more (num_return_sequences > num_beams), and CTranslate2's answer
+    then depends on its patience. Sampling draws N independent hypotheses, whatever the beam
+    (CTranslate2 samples with num_hypotheses > 1 at beam 1; transformers alike)."""
+    if options.n_best < 1:
+        raise UsageError(f"--n-best must be 1 or more, not {options.n_best}")
+    if options.n_best > options.beam and not options.sampling:
+        raise UsageError(f"--n-best {options.n_best} needs a beam that wide: raise --beam to "
+                         f"{options.n_best} or more (it is {options.beam})")
 
 
 def _failed(e: Exception) -> Hypothesis:

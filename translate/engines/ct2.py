@@ -16,7 +16,7 @@ from typing import Any
 from translate.engines.base import Engine, choose_device
 from translate.errors import UsageError
 from translate.models.adapters.base import damaged_model
-from translate.values import BackendOptions, Hypothesis
+from translate.values import BackendOptions, Hypothesis, ranked
 
 
 @dataclass(frozen=True)
@@ -141,13 +141,20 @@ class CTranslate2Engine(Engine):
             use_vmap=self.backend_options.use_vmap,
             max_batch_size=opts.batch_tokens,
             batch_type="tokens" if opts.batch_tokens else "examples",
+            # --n-best: beam search's n best, or n sampled draws (at beam 1). The score is the
+            # log-probability (end token included) / length ** length_penalty, sampled or not.
+            num_hypotheses=opts.n_best,
+            return_scores=opts.reports_nbest,
         )
-        hyps = []
-        for r in results:
-            pieces = list(r.hypotheses[0])
-            ended = bool(pieces) and pieces[-1] == self.tokenizer.end_token
-            if ended:
-                pieces.pop()
-            hyps.append(Hypothesis(text=self.tokenizer.decode(pieces), hit_limit=not ended,
-                                   tokens=len(pieces)))
-        return hyps
+        if not opts.reports_nbest:
+            return [self._hypothesis(r.hypotheses[0]) for r in results]
+        return [ranked([self._hypothesis(h) for h in r.hypotheses], r.scores,
+                       with_scores=opts.with_scores) for r in results]
+
+    def _hypothesis(self, tokens: list[str]) -> Hypothesis:
+        pieces = list(tokens)
+        ended = bool(pieces) and pieces[-1] == self.tokenizer.end_token
+        if ended:
+            pieces.pop()
+        return Hypothesis(text=self.tokenizer.decode(pieces), hit_limit=not ended,
+                          tokens=len(pieces))

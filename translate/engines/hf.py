@@ -14,7 +14,7 @@ from typing import Any
 
 from translate.engines.base import Engine, choose_device
 from translate.models.adapters.base import damaged_model
-from translate.values import Hypothesis
+from translate.values import Hypothesis, ranked
 
 
 def _weight_errors() -> tuple[type[Exception], ...]:
@@ -114,11 +114,28 @@ class TransformersEngine(Engine):
             torch.manual_seed(self.options.seed)
         else:  # always: the family's generation_config may hold another (CTranslate2: 1)
             kwargs["length_penalty"] = self.options.length_penalty
+        opts = self.options
+        beam_search = kwargs["num_beams"] > 1
+        if opts.reports_nbest:
+            # Beam search reports its hypotheses' scores (sequences_scores); greedy decoding
+            # and sampling report the raw logits of each step, scored here alike.
+            kwargs.update(num_return_sequences=opts.n_best, return_dict_in_generate=True,
+                          output_scores=beam_search, output_logits=not beam_search)
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-        outputs = self.hf_tokenizer.batch_decode(out, skip_special_tokens=True)
+        if not opts.reports_nbest:
+            return self._hypotheses(out, limit)
+        rows = self._hypotheses(out.sequences, limit)
+        scores = (out.sequences_scores if beam_search else
+                  self._scores(out.sequences, out.logits)).tolist()
+        n = opts.n_best
+        return [ranked(rows[i:i + n], scores[i:i + n], with_scores=opts.with_scores)
+                for i in range(0, len(rows), n)]
+
+    def _hypotheses(self, sequences: Any, limit: int) -> list[Hypothesis]:
+        outputs = self.hf_tokenizer.batch_decode(sequences, skip_special_tokens=True)
         hyps = []
-        for row, text in zip(out.tolist(), outputs, strict=True):
+        for row, text in zip(sequences.tolist(), outputs, strict=True):
             body = row[1:]  # drop the decoder start token
             ended = self._eos in body
             n = body.index(self._eos) if ended else len([t for t in body if t != self._pad])
@@ -126,3 +143,20 @@ class TransformersEngine(Engine):
             hyps.append(Hypothesis(text=text.strip(), hit_limit=not ended and n >= limit,
                                    tokens=n))
         return hyps
+
+    def _scores(self, sequences: Any, logits: tuple[Any, ...]) -> Any:
+        """What beam search's sequences_scores are, for greedy and sampled rows: the model's
+        log-probability of each generated token (end token included, padding after it not)
+        summed, / length ** length_penalty. As CTranslate2 scores a sampled hypothesis: from
+        the model's distribution, not the temperature's."""
+        import torch
+
+        body = sequences[:, 1:]  # the decoder start token is given, not generated
+        log_probs = torch.log_softmax(torch.stack(logits, dim=1).float(), dim=-1)
+        picked = log_probs.gather(-1, body.unsqueeze(-1)).squeeze(-1)
+        ends = (body == self._eos).int()
+        # a token counts up to and including the first end token (none: the whole row)
+        counted = (ends.cumsum(dim=1) - ends) == 0
+        length = counted.sum(dim=1).clamp(min=1)
+        total = (picked * counted).sum(dim=1)
+        return total / length.float() ** self.options.length_penalty
