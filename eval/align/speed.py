@@ -132,3 +132,34 @@ def encoders(arabic: list[str], english: list[str]) -> dict:
         out[f"{name}_texts_per_s"] = round(len(texts) / (time.perf_counter() - t0), 1)
         print(out, flush=True)
     return out
+
+
+def auto_cold(n: int = 1000, threads: int | None = None) -> dict:
+    """``auto`` on n x n lines with a fresh USE encoder (weights loaded inside the clock), as
+    in ``speed``; ``threads``: USE's BLAS threads (default: the CPUs)."""
+    import os
+
+    from translate.align import get_aligner
+    from translate.align.encoders import CachedEncoder, UseEncoder
+    from translate.align.gold import score_alignment
+
+    src, tgt, mt = document(n)
+    enc = CachedEncoder(UseEncoder(threads=threads))
+    load = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), time.process_time()
+    beads = get_aligner("auto", encoder=enc).align(src, tgt, src_mt=mt)
+    return {"lines": n, "threads": threads, "load_1min_before": round(load, 2),
+            "seconds": round(time.perf_counter() - t0, 1),
+            "cpu_seconds": round(time.process_time() - c0, 1),
+            "embedding_seconds": round(enc.seconds, 1), "texts_encoded": enc.encoded,
+            "strict_f1": round(score_alignment(beads, [((k,), (k,)) for k in range(n)])
+                               .strict_f1, 4)}
+
+
+if __name__ == "__main__":
+    # python eval/align/speed.py [LINES] [THREADS]: the 1,000 x 1,000 cold run alone
+    import json
+    import sys
+
+    args = [int(x) for x in sys.argv[1:3]]
+    print(json.dumps(auto_cold(*args)))
