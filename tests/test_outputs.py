@@ -211,6 +211,45 @@ def test_two_runs_into_one_folder_both_finish(tmp_path, fixture_models):
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
+@pytest.mark.parametrize("other_finishes", [True, False], ids=["done", "still-writing"])
+def test_work_another_run_takes_while_this_one_translates_is_not_refused(
+        tmp_path, fixture_models, monkeypatch, other_finishes):
+    """The race behind the test above, made certain: while this run translates b, another run
+    into the same folder finishes b (or has announced and is writing it). Its files are this
+    run's files (same bytes, settings, outputs): skip b, or replace them; never 'exists'."""
+    from translate.journal import JOURNAL_NAME, Journal
+    from translate.run import TranslateRun
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ar.txt").write_text(f"{AR}\n" if name == "a" else "روسيا.\n",
+                                                 encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["translate", str(tmp_path / "a.ar.txt"), str(tmp_path / "b.ar.txt"), "-o", str(out),
+            f"--model=en={fixture_models['en']}", "--to", "en", "--backend", "transformers",
+            "-q", "--no-cache"]
+    translate = TranslateRun._translate
+    seen: list[str] = []
+
+    def other_run_meanwhile(self, source_text, name):  # type: ignore[no-untyped-def]
+        article = translate(self, source_text, name)
+        seen.append(name)
+        if name == "b.ar.txt" and seen == ["a.ar.txt", "b.ar.txt"]:  # the outer run, at b
+            other = runner.invoke(app, args)  # two articles: a is done, b it translates
+            assert other.exit_code == 0, other.output
+            assert (out / "b.en.txt").is_file()
+            if not other_finishes:  # as if it had announced b and not yet finished
+                journal = Journal(out)
+                journal.db.execute("UPDATE work SET state = 'writing'")
+                journal.close()
+        return article
+
+    monkeypatch.setattr(TranslateRun, "_translate", other_run_meanwhile)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["a.en.txt", "b.en.txt"]
+    assert (out / JOURNAL_NAME).is_file() and not list(out.glob(".*.tmp"))
+
+
 def test_two_copies_of_one_article_each_get_their_files(tmp_path, fixture_models):
     for name in ("a", "b"):
         (tmp_path / "in").mkdir(exist_ok=True)

@@ -259,6 +259,14 @@ class TranslateRun:
         report.flags.add(article, self.targets, lines=self.read.lines)
         docs = self.renderer.render(article, self.targets)
         if journal is not None:
+            # Another run into this folder may have taken the same work (same key: the same
+            # bytes, settings and outputs) while this one translated: done, its files stand;
+            # being written, they are the same files, so replacing them loses nothing.
+            if journal.is_done(key):
+                report.skipped.append(job.source)
+                return
+            if journal.state(key)[0] == "writing":
+                replace = dict.fromkeys(paths, True)
             journal.begin(key, job.source, paths)
             for p in paths:  # temp files of a run killed mid-write (a live run's are kept)
                 remove_stale_temps(p)
