@@ -7,11 +7,13 @@ wrapper creates a marker file and then blocks that thread for good. The test wai
 marker (the child is now exactly where the test wants it, and can never finish on its own),
 then signals. The library itself is not told anything: no variable, no test mode.
 
-    python tests/pause_kit.py MARKER MODULE:ATTR NTH NEEDLE before|after -- tarjama args...
+    python tests/pause_kit.py MARKER MODULE:ATTR NTH NEEDLE before|after[+sigint] -- tarjama args...
 
 ``MODULE:ATTR`` (``translate.run:atomic_write``, ``translate.corpus.store:CorpusStore.
 add_article``) is wrapped; it pauses at the NTH call whose arguments contain NEEDLE (any call
-when NEEDLE is empty), before or after the real call.
+when NEEDLE is empty), before or after the real call. ``+sigint``: once paused, the paused
+thread sends SIGINT to itself, as the kernel may hand a Ctrl-C to any thread of the process
+(Python runs the handler in the main thread, but only once that thread runs again).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -30,10 +33,11 @@ HERE = Path(__file__).resolve()
 
 
 def command(marker: Path, target: str, tarjama_args: list[str], *, nth: int = 1,
-            needle: str = "", after: bool = False) -> list[str]:
+            needle: str = "", after: bool = False, sigint_here: bool = False) -> list[str]:
     """The argv that runs ``tarjama_args`` pausing at ``target`` (see the module docstring)."""
-    return [sys.executable, str(HERE), str(marker), target, str(nth), needle,
-            "after" if after else "before", "--", *tarjama_args]
+    when = ("after" if after else "before") + ("+sigint" if sigint_here else "")
+    return [sys.executable, str(HERE), str(marker), target, str(nth), needle, when, "--",
+            *tarjama_args]
 
 
 def wait_for(marker: Path, proc: Any, timeout: float = 600) -> None:
@@ -47,7 +51,8 @@ def wait_for(marker: Path, proc: Any, timeout: float = 600) -> None:
         time.sleep(0.02)
 
 
-def _install(marker: Path, target: str, nth: int, needle: str, after: bool) -> None:
+def _install(marker: Path, target: str, nth: int, needle: str, after: bool,
+             sigint_here: bool = False) -> None:
     module_name, _, path = target.partition(":")
     owner: Any = importlib.import_module(module_name)
     *parents, name = path.split(".")
@@ -59,6 +64,8 @@ def _install(marker: Path, target: str, nth: int, needle: str, after: bool) -> N
 
     def pause() -> None:
         marker.write_text(str(os.getpid()), encoding="utf-8")
+        if sigint_here:
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
         threading.Event().wait()  # this thread stays here until the process ends
 
     @functools.wraps(real)
@@ -80,8 +87,10 @@ def _install(marker: Path, target: str, nth: int, needle: str, after: bool) -> N
 
 if __name__ == "__main__":
     marker_arg, target_arg, nth_arg, needle_arg, when, dashes, *rest = sys.argv[1:]
-    assert dashes == "--" and when in ("before", "after"), sys.argv
-    _install(Path(marker_arg), target_arg, int(nth_arg), needle_arg, when == "after")
+    when, _, extra = when.partition("+")
+    assert dashes == "--" and when in ("before", "after") and extra in ("", "sigint"), sys.argv
+    _install(Path(marker_arg), target_arg, int(nth_arg), needle_arg, when == "after",
+             sigint_here=extra == "sigint")
     sys.argv = ["tarjama", *rest]
     from translate.cli import main
 

@@ -85,3 +85,27 @@ def test_ctrl_c_with_two_languages_exits_130_at_once_and_a_rerun_finishes(tmp_pa
     _, err = reference.communicate(timeout=600)
     assert reference.returncode == 0, err
     assert _files(out) == _files(tmp_path / "ref")
+
+
+def test_ctrl_c_that_lands_in_a_decoding_thread_still_ends_the_run(tmp_path, fixture_models):
+    """The kernel may hand SIGINT to any thread; Python runs the handler in the main thread,
+    but only once it runs again, and a main thread blocked on a leg's result never did: the run
+    hung (a full test run once waited out this file's 120 s guard). Here the paused decoding
+    thread sends the SIGINT to itself."""
+    langs = ("en", "ru")
+    converted = {lang: ensure_converted(resolve(str(fixture_models[lang]))) for lang in langs}
+    article = tmp_path / "b.ar.txt"
+    article.write_text(_long_article(4), encoding="utf-8")
+    marker = tmp_path / "paused"
+    argv = pause_kit.command(marker, PAUSE_AT, [
+        "translate", str(article), "--to", "en,ru", "--backend", "ctranslate2", "-q",
+        "--batch-size", "4", "-o", str(tmp_path / "out"),
+        *(f"--model={lang}={path}" for lang, path in converted.items())],
+        needle=SENTENCES[1].format("")[:20], sigint_here=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TARJAMA_CACHE": str(tmp_path / "c.sqlite")}
+    run = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    _, err = run.communicate(timeout=120)  # a hang guard: the bug never exits
+    assert run.returncode == 130, err
+    assert err.strip().splitlines() == ["tarjama: error: interrupted"]
+    assert marker.exists()

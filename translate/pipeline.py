@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -231,6 +231,15 @@ def _side_by_side(legs: list[tuple[str, str]], engines: dict[tuple[str, str], En
     try:
         futures = {leg: pool.submit(engines[leg].translate_detailed, units,
                                     stoppable(f"{leg[0]}→{leg[1]}")) for leg in legs}
+        pending = set(futures.values())
+        while pending:
+            # Never one unbounded wait: a SIGINT that the kernel hands to a decoding thread
+            # does not wake a main thread blocked on a lock, and Python runs the handler only
+            # when the main thread next runs (a full test run once hung 120 s here). Waking
+            # four times a second costs nothing; a failed leg ends the wait at once.
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+            for f in done:
+                f.result()  # raises the leg's error
         return {leg: f.result() for leg, f in futures.items()}
     except BaseException:
         stop.set()
