@@ -92,6 +92,11 @@ if __name__ == "__main__":
     _install(Path(marker_arg), target_arg, int(nth_arg), needle_arg, when == "after",
              sigint_here=extra == "sigint")
     sys.argv = ["tarjama", *rest]
+    # A test run started in the background (`pytest ... &` in a script, as a shell without job
+    # control starts it) hands its children SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: the signal would do nothing and the test hang. These children
+    # stand for a tarjama in the foreground of a terminal, where Ctrl-C arrives.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from translate.cli import main
 
     main()
