@@ -235,8 +235,9 @@ def _side_by_side(legs: list[tuple[str, str]], engines: dict[tuple[str, str], En
         while pending:
             # Never one unbounded wait: a SIGINT that the kernel hands to a decoding thread
             # does not wake a main thread blocked on a lock, and Python runs the handler only
-            # when the main thread next runs (a full test run once hung 120 s here). Waking
-            # four times a second costs nothing; a failed leg ends the wait at once.
+            # when the main thread next runs (until the leg ends: a whole article, or never
+            # for a stuck one). Waking four times a second costs nothing; a failed leg ends
+            # the wait at once.
             done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
             for f in done:
                 f.result()  # raises the leg's error
