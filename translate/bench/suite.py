@@ -37,10 +37,14 @@ from typing import Any
 
 from translate.errors import InputError, UsageError
 from translate.fsio import read_bytes
+from translate.values import DecodeOptions
 
 TOP_KEYS = {"name", "description", "models", "systems", "testsets", "directions", "options"}
 DEFAULT_SYSTEM = "default"  # the system of a suite's [models] (and of --model without a suite)
 TESTSET_KEYS = {"name", "path", "lang", "limit"}
+
+
+_DECODE = DecodeOptions()
 
 
 @dataclass
@@ -54,13 +58,13 @@ class SuiteOptions:
     threads: int = 0
     compute_type: str = "auto"
     max_input_length: int = 400
-    # decoding, as translate takes it (translate.values.DecodeOptions)
-    max_decoding_length: int = 512
-    length_penalty: float = 1.0
-    sampling_topk: int = 1
-    sampling_topp: float = 1.0
-    sampling_temperature: float = 1.0
-    seed: int = 0
+    # decoding, as translate takes it: DecodeOptions' names and defaults (the TOML is flat)
+    max_decoding_length: int = _DECODE.max_decoding_length
+    length_penalty: float = _DECODE.length_penalty
+    sampling_topk: int = _DECODE.sampling_topk
+    sampling_topp: float = _DECODE.sampling_topp
+    sampling_temperature: float = _DECODE.sampling_temperature
+    seed: int = _DECODE.seed
     metrics: list[str] = field(default_factory=lambda: ["bleu", "chrf", "chrf++"])
     tokenize: str = "13a"
     confidence: bool = True

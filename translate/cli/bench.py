@@ -16,6 +16,7 @@ import typer
 from translate.bench.speed import SPEED_ENGINES
 from translate.cli.common import Progress, command
 from translate.cli.options import (
+    DECODE,
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
     DEFAULT_MAX_DECODING_LENGTH,
@@ -93,11 +94,11 @@ def bench_command(
     threads: ThreadsOption = DEFAULT_THREADS,
     batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
-    length_penalty: LengthPenaltyOption = 1.0,
-    sampling_topk: SamplingTopkOption = 1,
-    sampling_topp: SamplingToppOption = 1.0,
-    sampling_temperature: SamplingTemperatureOption = 1.0,
-    seed: SeedOption = 0,
+    length_penalty: LengthPenaltyOption = DECODE.length_penalty,
+    sampling_topk: SamplingTopkOption = DECODE.sampling_topk,
+    sampling_topp: SamplingToppOption = DECODE.sampling_topp,
+    sampling_temperature: SamplingTemperatureOption = DECODE.sampling_temperature,
+    seed: SeedOption = DECODE.seed,
     limit: Annotated[int | None, typer.Option(
         min=0, help="Score only the first N segments of each test set.")] = None,
     data_dir: Annotated[Path | None, typer.Option(

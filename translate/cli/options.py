@@ -27,6 +27,8 @@ from typing import Annotated, Any, Protocol
 
 import typer
 
+from translate.values import DecodeOptions
+
 DEFAULT_BEAM = 4
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_THREADS = 0  # 0: the backend's own default (all cores for one translator)
@@ -194,13 +196,17 @@ WithScoresOption = Annotated[bool, typer.Option(
     "--with-scores", help="Write each hypothesis's score, as both backends report it: the "
     "model's log-probability (end token included) / length ** --length-penalty. -f json or "
     "--lines text; bypasses the translation cache.")]
-DEFAULT_MAX_DECODING_LENGTH = 512
+#: the decoding defaults every command and suite shows are DecodeOptions' own
+DECODE = DecodeOptions()
+DEFAULT_MAX_DECODING_LENGTH = DECODE.max_decoding_length
 
 
-def decode_options(*, max_decoding_length: int = DEFAULT_MAX_DECODING_LENGTH,
-                   length_penalty: float = 1.0, sampling_topk: int = 1,
-                   sampling_topp: float = 1.0, sampling_temperature: float = 1.0,
-                   seed: int = 0) -> dict[str, Any]:
+def decode_options(*, max_decoding_length: int = DECODE.max_decoding_length,
+                   length_penalty: float = DECODE.length_penalty,
+                   sampling_topk: int = DECODE.sampling_topk,
+                   sampling_topp: float = DECODE.sampling_topp,
+                   sampling_temperature: float = DECODE.sampling_temperature,
+                   seed: int = DECODE.seed) -> dict[str, Any]:
     """The decoding options above as ``DecodeOptions`` (and a suite's [options]) name them."""
     return {"max_decoding_length": max_decoding_length, "length_penalty": length_penalty,
             "sampling_topk": sampling_topk, "sampling_topp": sampling_topp,

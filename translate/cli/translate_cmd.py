@@ -17,6 +17,7 @@ from translate.cli.common import (
     parse_assignments,
 )
 from translate.cli.options import (
+    DECODE,
     DEFAULT_BATCH_SIZE,
     DEFAULT_BEAM,
     DEFAULT_MAX_DECODING_LENGTH,
@@ -88,11 +89,11 @@ def translate_command(
         min=8, help="Longest input in subword tokens; longer sentences are cut, never truncated.")
     ] = 400,
     max_decoding_length: MaxDecodingLengthOption = DEFAULT_MAX_DECODING_LENGTH,
-    length_penalty: LengthPenaltyOption = 1.0,
-    sampling_topk: SamplingTopkOption = 1,
-    sampling_topp: SamplingToppOption = 1.0,
-    sampling_temperature: SamplingTemperatureOption = 1.0,
-    seed: SeedOption = 0,
+    length_penalty: LengthPenaltyOption = DECODE.length_penalty,
+    sampling_topk: SamplingTopkOption = DECODE.sampling_topk,
+    sampling_topp: SamplingToppOption = DECODE.sampling_topp,
+    sampling_temperature: SamplingTemperatureOption = DECODE.sampling_temperature,
+    seed: SeedOption = DECODE.seed,
     n_best: NBestOption = 1,
     with_scores: WithScoresOption = False,
     device: DeviceOption = Device.auto,  # type: ignore[attr-defined]
